@@ -1,0 +1,74 @@
+/**
+ * Typed errors. Every error hal9000 raises says what failed (`message`) and what to do
+ * about it (`hint`), so the CLI can print two lines and a Node app can branch on `code`.
+ */
+export type Hal9000ErrorCode =
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "INVALID_INPUT"
+  | "PARENT_NOT_RUNNING"
+  | "DOCKER_UNAVAILABLE"
+  | "LIMIT_REACHED"
+  | "BUILD_FAILED"
+  | "INTERNAL";
+
+export class Hal9000Error extends Error {
+  readonly code: Hal9000ErrorCode;
+  readonly hint: string | undefined;
+
+  constructor(code: Hal9000ErrorCode, message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.hint = options.hint;
+  }
+}
+
+export class NotFoundError extends Hal9000Error {
+  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super("NOT_FOUND", message, options);
+  }
+}
+
+export class ConflictError extends Hal9000Error {
+  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super("CONFLICT", message, options);
+  }
+}
+
+export class InvalidInputError extends Hal9000Error {
+  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super("INVALID_INPUT", message, options);
+  }
+}
+
+export class ParentNotRunningError extends Hal9000Error {
+  constructor(parentName: string, options: { hint?: string; cause?: unknown } = {}) {
+    super("PARENT_NOT_RUNNING", `parent container "${parentName}" is not running`, {
+      hint: "start it with `hal9000 parent start` (or `hal9000 up`)",
+      ...options,
+    });
+  }
+}
+
+export class DockerUnavailableError extends Hal9000Error {
+  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super("DOCKER_UNAVAILABLE", message, options);
+  }
+}
+
+export class LimitReachedError extends Hal9000Error {
+  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super("LIMIT_REACHED", message, options);
+  }
+}
+
+export class BuildFailedError extends Hal9000Error {
+  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super("BUILD_FAILED", message, options);
+  }
+}
+
+export function isHal9000Error(err: unknown): err is Hal9000Error {
+  return err instanceof Hal9000Error;
+}

@@ -1,0 +1,5 @@
+import createDebug from "debug";
+
+/** Debug logs go to stderr under the `hal9000:*` namespaces (enable with DEBUG=hal9000:* or --verbose). */
+export const log = createDebug("hal9000:core");
+export const logFor = (area: string) => createDebug(`hal9000:${area}`);

@@ -1,1 +1,44 @@
-export const placeholder = 1;
+export {
+  CONFIG_FILE_NAME,
+  checkConfig,
+  configFilePath,
+  defaultConfigText,
+  loadConfig,
+  MAX_CONFIG_BYTES,
+  parseConfig,
+  resolveConfig,
+} from "./config.js";
+export {
+  CONFIG_KEYS,
+  type ConfigKeySpec,
+  type ConfigSource,
+  defaultConfig,
+  envName,
+  flagName,
+  type Hal9000Config,
+  MAX_MEMORY_BYTES,
+  MIN_MEMORY_BYTES,
+  parseDockerSize,
+} from "./config-keys.js";
+export { ConfigError, HomeError, isVolumesError, VolumesError, type VolumesErrorCode } from "./errors.js";
+export { DEFAULT_HOME_NAME, type HomeLayout, homeLayout, resolveHome } from "./home.js";
+export {
+  cleanHome,
+  type HomeDirName,
+  type HomeDirStatus,
+  type HomeProblem,
+  type HomeStatus,
+  homeStatus,
+  initHome,
+  VOLUME_ROLE_LABEL,
+  type VolumeClient,
+} from "./home-ops.js";
+export { assertWorkerName, workerNameProblem } from "./names.js";
+export {
+  SESSION_SCHEMA_VERSION,
+  type SessionRecord,
+  type SessionState,
+  SessionStore,
+  sessionRecordProblem,
+} from "./sessions.js";
+export { createWorkerHome, removeWorkerHome, workerHomePath } from "./worker-homes.js";

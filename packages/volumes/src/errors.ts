@@ -1,0 +1,57 @@
+/**
+ * Typed errors with the same shape as @hal9000/core's Hal9000Error (which this package must not
+ * import): `message` says what failed, `hint` what to do, `code` lets callers branch.
+ */
+export type VolumesErrorCode =
+  | "INVALID_CONFIG"
+  | "INVALID_HOME"
+  | "INVALID_NAME"
+  | "INVALID_RECORD"
+  | "CORRUPT_RECORD"
+  | "CONFIRMATION_REQUIRED"
+  | "UNSAFE_PATH"
+  | "CLEAN_FAILED";
+
+export class VolumesError extends Error {
+  readonly code: VolumesErrorCode;
+  readonly hint: string | undefined;
+
+  constructor(code: VolumesErrorCode, message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.hint = options.hint;
+  }
+}
+
+/** A problem with HAL9000_HOME itself: wrong path, unsafe to clean, a file where a directory belongs. */
+export class HomeError extends VolumesError {
+  constructor(message: string, options: { code?: VolumesErrorCode; hint?: string; cause?: unknown } = {}) {
+    super(options.code ?? "INVALID_HOME", message, options);
+  }
+}
+
+/** hal9000.conf, a HAL9000_* variable or a flag holds something unusable. */
+export class ConfigError extends VolumesError {
+  declare readonly code: "INVALID_CONFIG";
+  /** The file (or `$HAL9000_X` / `--flag`) the bad value came from. */
+  readonly file: string | undefined;
+  /** 1-based line in `file`. */
+  readonly line: number | undefined;
+  /** The config key, e.g. "WORKER_MAX_COUNT". */
+  readonly key: string | undefined;
+
+  constructor(
+    message: string,
+    options: { file?: string; line?: number; key?: string; hint?: string; cause?: unknown } = {},
+  ) {
+    super("INVALID_CONFIG", message, options);
+    this.file = options.file;
+    this.line = options.line;
+    this.key = options.key;
+  }
+}
+
+export function isVolumesError(err: unknown): err is VolumesError {
+  return err instanceof VolumesError;
+}

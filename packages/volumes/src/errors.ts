@@ -10,7 +10,10 @@ export type VolumesErrorCode =
   | "CORRUPT_RECORD"
   | "CONFIRMATION_REQUIRED"
   | "UNSAFE_PATH"
-  | "CLEAN_FAILED";
+  | "CLEAN_FAILED"
+  | "INVALID_CREDENTIAL"
+  | "INSECURE_CREDENTIAL"
+  | "LOCK_TIMEOUT";
 
 export class VolumesError extends Error {
   readonly code: VolumesErrorCode;

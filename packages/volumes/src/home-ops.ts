@@ -4,8 +4,10 @@ import { access, chmod, lstat, mkdir, readdir, realpath, rm, rmdir, stat, writeF
 import { homedir } from "node:os";
 import { isAbsolute, relative, resolve } from "node:path";
 import { checkConfig, defaultConfigText, readConfigText } from "./config.js";
+import { type CredentialKind, inspectCredential } from "./credentials.js";
 import { ConfigError, HomeError } from "./errors.js";
 import type { HomeLayout } from "./home.js";
+import { locksDirPath } from "./lock.js";
 import { SessionStore } from "./sessions.js";
 
 /** The label every hal9000 Docker object carries (same value as @hal9000/core's LABEL_ROLE). */
@@ -47,6 +49,8 @@ export interface HomeStatus {
   config: { file: string; exists: boolean; errors: { line?: number; message: string; hint?: string }[] };
   sessions: { count: number; corrupt: { file: string; error: string }[] };
   workers: { count: number; names: string[] };
+  /** The stored Anthropic credential, never its value. */
+  credential: { present: boolean; kind?: CredentialKind; path?: string };
   problems: HomeProblem[];
 }
 
@@ -245,6 +249,13 @@ export async function homeStatus(layout: HomeLayout): Promise<HomeStatus> {
     }
   }
 
+  let credential: HomeStatus["credential"] = { present: false };
+  if (dirs.find((d) => d.name === "secrets")?.isDirectory) {
+    const { problems: credentialProblems, ...found } = await inspectCredential(layout);
+    credential = found;
+    problems.push(...credentialProblems);
+  }
+
   return {
     home: layout.home,
     exists: dirs[0]?.exists ?? false,
@@ -253,6 +264,7 @@ export async function homeStatus(layout: HomeLayout): Promise<HomeStatus> {
     config,
     sessions,
     workers,
+    credential,
     problems,
   };
 }
@@ -314,14 +326,21 @@ export async function cleanHome(
   }
   const homeExists = await exists(layout.home);
   // Only hal9000's own entries, and only those inside home (SESSIONS_DIR etc. may be absolute).
-  const candidates = [layout.sessions, layout.logs, layout.workers, layout.secrets, layout.configFile];
+  const candidates = [
+    layout.sessions,
+    layout.logs,
+    layout.workers,
+    layout.secrets,
+    layout.configFile,
+    locksDirPath(layout),
+  ];
   const targets = candidates.filter((p) => isInside(layout.home, p));
   const skipped = candidates.filter((p) => !isInside(layout.home, p));
   if (homeExists) {
     const present = await Promise.all(targets.map(exists));
     if (!present.some(Boolean)) {
       throw new HomeError(`refusing to clean ${layout.home}: it does not look like a hal9000 home`, {
-        hint: "it has none of sessions/, logs/, workers/, secrets/, config/hal9000.conf; check HAL9000_HOME or --home",
+        hint: "it has none of sessions/, logs/, workers/, secrets/, locks/, config/hal9000.conf; check HAL9000_HOME or --home",
       });
     }
   }

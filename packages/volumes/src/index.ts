@@ -20,6 +20,19 @@ export {
   MIN_MEMORY_BYTES,
   parseDockerSize,
 } from "./config-keys.js";
+export {
+  CREDENTIAL_KINDS,
+  type CredentialKind,
+  credentialFilePath,
+  credentialStatus,
+  credentialValueProblem,
+  guessCredentialKind,
+  inspectCredential,
+  MAX_CREDENTIAL_LENGTH,
+  readCredential,
+  removeCredential,
+  saveCredential,
+} from "./credentials.js";
 export { ConfigError, HomeError, isVolumesError, VolumesError, type VolumesErrorCode } from "./errors.js";
 export { DEFAULT_HOME_NAME, type HomeLayout, homeLayout, resolveHome } from "./home.js";
 export {
@@ -33,6 +46,17 @@ export {
   VOLUME_ROLE_LABEL,
   type VolumeClient,
 } from "./home-ops.js";
+export {
+  DEFAULT_LOCK_STALE_MS,
+  DEFAULT_LOCK_TIMEOUT_MS,
+  LOCKS_DIR_NAME,
+  type LockHolder,
+  type LockOptions,
+  lockFilePath,
+  lockNameProblem,
+  locksDirPath,
+  withLock,
+} from "./lock.js";
 export { assertWorkerName, workerNameProblem } from "./names.js";
 export {
   SESSION_SCHEMA_VERSION,

@@ -1,7 +1,16 @@
 import { mkdir, readdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { cleanHome, createWorkerHome, homeLayout, initHome, type VolumeClient } from "../src/index.js";
+import {
+  cleanHome,
+  createWorkerHome,
+  homeLayout,
+  initHome,
+  readCredential,
+  saveCredential,
+  type VolumeClient,
+  withLock,
+} from "../src/index.js";
 import { tempDir } from "./temp-dir.js";
 
 afterEach(() => {
@@ -66,6 +75,20 @@ describe("cleanHome", () => {
     ]);
     expect((await readdir(layout.home)).sort()).toEqual(["config", "notes.txt"]);
     expect(await readdir(layout.config)).toEqual(["my-extra.conf"]);
+  });
+
+  it("removes the stored credential and the locks", async () => {
+    const parent = await tempDir();
+    const layout = homeLayout(join(parent, "hal"));
+    await initHome(layout);
+    const { path } = await saveCredential(layout, { kind: "oauth-token", value: "sk-ant-oat01-clean-me" });
+    await withLock(layout, "spawn", async () => {});
+    const { removed } = await cleanHome(layout, { confirm: true });
+    expect(removed).toContain(layout.secrets);
+    expect(removed).toContain(join(layout.home, "locks"));
+    expect(await exists(path)).toBe(false);
+    expect(await readCredential(layout)).toBeUndefined();
+    expect(await readdir(parent)).toEqual([]);
   });
 
   it("removes an emptied home and is then a no-op", async () => {

@@ -1,7 +1,14 @@
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createWorkerHome, homeLayout, homeStatus, initHome, SessionStore } from "../src/index.js";
+import {
+  createWorkerHome,
+  homeLayout,
+  homeStatus,
+  initHome,
+  SessionStore,
+  saveCredential,
+} from "../src/index.js";
 import { record } from "./record.js";
 import { tempDir } from "./temp-dir.js";
 
@@ -25,6 +32,7 @@ describe("homeStatus", () => {
     expect(status.config).toEqual({ file: layout.configFile, exists: true, errors: [] });
     expect(status.sessions).toEqual({ count: 0, corrupt: [] });
     expect(status.workers).toEqual({ count: 0, names: [] });
+    expect(status.credential).toEqual({ present: false });
   });
 
   it("reports a missing home once", async () => {
@@ -90,5 +98,26 @@ describe("homeStatus", () => {
         hint: `chmod 700 ${layout.secrets}`,
       },
     ]);
+  });
+
+  it("reports the stored credential, and one other users can read, never its value", async () => {
+    const layout = homeLayout(join(await tempDir(), "hal"));
+    await initHome(layout);
+    const value = "sk-ant-api03-status-secret";
+    const { path } = await saveCredential(layout, { kind: "api-key", value });
+    const healthy = await homeStatus(layout);
+    expect(healthy.ok).toBe(true);
+    expect(healthy.credential).toEqual({ present: true, kind: "api-key", path });
+    await chmod(path, 0o644);
+    const status = await homeStatus(layout);
+    expect(status.ok).toBe(false);
+    expect(status.problems).toEqual([
+      {
+        path,
+        message: `${path} is accessible to other users (mode 644); refusing to use the credential in it`,
+        hint: expect.stringContaining(`chmod 600 ${path}`),
+      },
+    ]);
+    expect(JSON.stringify(status)).not.toContain(value);
   });
 });

@@ -1,0 +1,122 @@
+import type { Readable } from "node:stream";
+import {
+  BuildFailedError,
+  type Dockerode,
+  describeDockerHost,
+  explainDockerError,
+  logFor,
+} from "@hal9000/core";
+import { packContext } from "./build-context.js";
+import { BuildStreamParser, interpretBuildMessage } from "./build-stream.js";
+
+const log = logFor("images:build");
+
+export interface ContextBuildOptions {
+  docker: Dockerode;
+  /** Folder sent to the daemon as the build context. */
+  contextDir: string;
+  tag: string;
+  /** Dockerfile path inside the context. Default "Dockerfile". */
+  dockerfile?: string;
+  buildargs?: Record<string, string>;
+  labels?: Record<string, string>;
+  noCache?: boolean;
+  signal?: AbortSignal;
+  onOutput?: (line: { kind: "step" | "log"; message: string }) => void;
+}
+
+export interface BuiltContext {
+  tag: string;
+  id: string;
+  size: number;
+}
+
+/**
+ * Sends a folder to the daemon's classic builder and follows the build to its end.
+ * A step that fails (`errorDetail` in the stream) or a Dockerfile the daemon rejects
+ * becomes a BuildFailedError carrying the daemon's own message; an abort rejects with
+ * the signal's reason and closes the request, which stops the build on the daemon.
+ */
+export async function buildContextDir(opts: ContextBuildOptions): Promise<BuiltContext> {
+  const { docker, tag, signal } = opts;
+  signal?.throwIfAborted();
+  const tar = packContext(opts.contextDir);
+  // The request pipes the archive without listening for its errors: an unreadable file
+  // must fail this build, not crash the process.
+  let packError: Error | undefined;
+  tar.on("error", (err: Error) => {
+    packError = err;
+  });
+  let lastStep: string | undefined;
+  let id: string | undefined;
+  try {
+    let res: NodeJS.ReadableStream;
+    try {
+      res = (await docker.buildImage(tar, {
+        t: tag,
+        dockerfile: opts.dockerfile ?? "Dockerfile",
+        buildargs: opts.buildargs ?? {},
+        labels: opts.labels ?? {},
+        nocache: opts.noCache === true,
+        rm: true,
+        forcerm: true,
+        // The classic builder, whose JSON stream is parsed below (BuildKit sends protobuf traces).
+        version: "1",
+        abortSignal: signal,
+      } as Dockerode.ImageBuildOptions)) as NodeJS.ReadableStream;
+    } catch (err) {
+      if (signal?.aborted) throw signal.reason;
+      if (packError) throw packError;
+      throw rejected(err, tag, docker);
+    }
+    const parser = new BuildStreamParser();
+    const handle = (chunk: string | Buffer | undefined) => {
+      const messages = chunk === undefined ? parser.end() : parser.push(chunk);
+      for (const msg of messages) {
+        for (const out of interpretBuildMessage(msg)) {
+          if (out.kind === "error") {
+            const where = lastStep ? ` at ${lastStep}` : "";
+            throw new BuildFailedError(`building ${tag} failed${where}: ${out.message}`, {
+              hint: "the daemon's message above says which instruction failed and why",
+            });
+          }
+          if (out.kind === "image-id") id = out.id;
+          else {
+            if (out.kind === "step") lastStep = out.message;
+            log("%s: %s", tag, out.message);
+            opts.onOutput?.({ kind: out.kind, message: out.message });
+          }
+        }
+      }
+    };
+    try {
+      for await (const chunk of res) handle(chunk as Buffer);
+      handle(undefined);
+    } catch (err) {
+      if (signal?.aborted) throw signal.reason;
+      throw packError ?? err;
+    }
+  } finally {
+    (tar as Readable).destroy();
+  }
+  if (!id) {
+    throw new BuildFailedError(`the daemon ended the build of ${tag} without reporting an image`, {
+      hint: "run the build again with DEBUG=hal9000:* to see the daemon's output",
+    });
+  }
+  const image = await docker.getImage(tag).inspect();
+  return { tag, id: image.Id, size: image.Size };
+}
+
+/** The daemon refused the build before streaming (bad Dockerfile, bad option): keep its words. */
+function rejected(err: unknown, tag: string, docker: Dockerode): Error {
+  const e = err as { statusCode?: number; json?: { message?: string } | null; message?: string };
+  if (e.statusCode !== undefined) {
+    const message = (e.json?.message ?? e.message ?? String(err)).trim();
+    return new BuildFailedError(`building ${tag} failed: ${message}`, {
+      hint: "the daemon rejected the build before it started; fix the Dockerfile or the build options",
+      cause: err,
+    });
+  }
+  return explainDockerError(err, describeDockerHost(docker));
+}

@@ -1,0 +1,62 @@
+import { fileURLToPath } from "node:url";
+
+export type ImageTarget = "parent" | "worker" | "worker-minimal";
+
+export interface ImageSpec {
+  target: ImageTarget;
+  /** File name of the Dockerfile in the package root. */
+  dockerfile: string;
+  defaultTag: string;
+  description: string;
+  /** Whether the image carries the Claude CLI binary. */
+  claude: boolean;
+}
+
+export const IMAGES: Record<ImageTarget, ImageSpec> = {
+  parent: {
+    target: "parent",
+    dockerfile: "Dockerfile.parent",
+    defaultTag: "hal9000/parent:latest",
+    description: "coordinator: Node 18, tmux and the bundled hal9000 CLI; no Claude CLI",
+    claude: false,
+  },
+  worker: {
+    target: "worker",
+    dockerfile: "Dockerfile.worker-ultramin",
+    defaultTag: "hal9000/worker:latest",
+    description: "ultramin worker: the Claude CLI on bare Debian; no git, Node.js or Python",
+    claude: true,
+  },
+  "worker-minimal": {
+    target: "worker-minimal",
+    dockerfile: "Dockerfile.worker-minimal",
+    defaultTag: "hal9000/worker-minimal:latest",
+    description: "minimal worker: the ultramin worker plus git",
+    claude: true,
+  },
+};
+
+export const IMAGE_TARGETS = Object.keys(IMAGES) as ImageTarget[];
+
+/** Every image starts from this; the size report measures against it. */
+export const BASE_IMAGE = "debian:bookworm-slim";
+
+/** Labels stamped on every image (besides `hal9000.version` from @hal9000/core). */
+export const LABEL_REVISION = "org.opencontainers.image.revision";
+export const LABEL_CLAUDE_VERSION = "hal9000.claude-version";
+export const LABEL_CLAUDE_SIZE = "hal9000.claude-binary-size";
+export const LABEL_IMAGE = "hal9000.image";
+export const LABEL_BASE_IMAGE = "hal9000.base-image";
+
+export function isImageTarget(value: unknown): value is ImageTarget {
+  return typeof value === "string" && Object.hasOwn(IMAGES, value);
+}
+
+/**
+ * The package root (where the Dockerfiles, scripts/ and tmux-dashboard.conf live). This
+ * module sits one level below it both as src/images.ts and bundled as dist/index.js, so
+ * the same relative URL works in the repo and when installed from npm.
+ */
+export function packageRoot(): string {
+  return fileURLToPath(new URL("..", import.meta.url));
+}

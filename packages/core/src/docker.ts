@@ -1,5 +1,11 @@
 import Docker from "dockerode";
-import { DockerUnavailableError } from "./errors.js";
+import {
+  ConflictError,
+  DockerUnavailableError,
+  Hal9000Error,
+  InvalidInputError,
+  NotFoundError,
+} from "./errors.js";
 import { log } from "./log.js";
 
 export type { default as Dockerode } from "dockerode";
@@ -98,4 +104,62 @@ export function compareApiVersions(a: string, b: string): number {
   const [amaj = 0, amin = 0] = a.split(".").map(Number);
   const [bmaj = 0, bmin = 0] = b.split(".").map(Number);
   return amaj - bmaj || amin - bmin;
+}
+
+const CONNECTION_CODES = new Set([
+  "ENOENT",
+  "EACCES",
+  "EPERM",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "EPIPE",
+  "ENOTFOUND",
+]);
+
+/** The HTTP status of a dockerode API error, if it is one. */
+export function dockerStatus(err: unknown): number | undefined {
+  const status = (err as { statusCode?: unknown } | undefined)?.statusCode;
+  return typeof status === "number" ? status : undefined;
+}
+
+/** The daemon's own words for an API error (dockerode wraps them in "(HTTP code …)"). */
+export function dockerMessage(err: unknown): string {
+  const e = err as { json?: { message?: unknown }; reason?: unknown; message?: unknown } | undefined;
+  const json = e?.json?.message;
+  if (typeof json === "string" && json !== "") return json.trim();
+  if (typeof e?.message === "string") return e.message.trim();
+  return String(err);
+}
+
+/** True for failures to reach the daemon at all (as opposed to the daemon saying no). */
+export function isConnectionError(err: unknown): boolean {
+  if (dockerStatus(err) !== undefined) return false;
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === "string" && CONNECTION_CODES.has(code);
+}
+
+/**
+ * Turns any Docker failure into a Hal9000Error: connection failures through
+ * explainDockerError, API statuses into the matching typed error.
+ * `what` says what was being done, e.g. `stopping worker "w1"`.
+ */
+export function mapDockerError(err: unknown, docker: Docker, what: string): Hal9000Error {
+  if (err instanceof Hal9000Error) return err;
+  if (isConnectionError(err)) return explainDockerError(err, describeDockerHost(docker));
+  const message = `${what}: ${dockerMessage(err)}`;
+  switch (dockerStatus(err)) {
+    case 404:
+      return new NotFoundError(message, { cause: err });
+    case 409:
+      return new ConflictError(message, { cause: err });
+    case 400:
+      return new InvalidInputError(message, { cause: err });
+    default:
+      return new Hal9000Error("INTERNAL", message, {
+        hint: "run with DEBUG=hal9000:* for details, and check the Docker daemon's log",
+        cause: err,
+      });
+  }
 }

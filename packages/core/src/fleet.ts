@@ -1,0 +1,173 @@
+import type Docker from "dockerode";
+import type { CoreContext } from "./context.js";
+import { dockerStatus, mapDockerError } from "./docker.js";
+import { Hal9000Error, NotFoundError } from "./errors.js";
+import { isWorkerOf, roleFilter } from "./labels.js";
+import { logFor } from "./log.js";
+import { validateContainerName } from "./names.js";
+import { type ParentStatus, parentStatus, STOP_TIMEOUT_SECONDS } from "./parent.js";
+import { type RawStats, type WorkerStats, workerStats } from "./stats.js";
+import { ACTIVE_STATES, type WorkerInfo, workerInfoFromList } from "./worker-info.js";
+
+const log = logFor("fleet");
+
+export interface FleetStatus {
+  parent: ParentStatus;
+  workers: (WorkerInfo & WorkerStats)[];
+  sessionRecords: number;
+  corruptRecords: number;
+}
+
+/** This parent's worker containers, by label only (a look-alike name is never enough). */
+export async function listWorkerContainers(ctx: CoreContext): Promise<Docker.ContainerInfo[]> {
+  const parent = ctx.config.parentName;
+  let containers: Docker.ContainerInfo[];
+  try {
+    containers = await ctx.docker.listContainers({ all: true, filters: roleFilter("worker", parent) });
+  } catch (err) {
+    throw mapDockerError(err, ctx.docker, "listing workers");
+  }
+  // The daemon filtered already; check again so ownership never rests on one filter.
+  return containers.filter((c) => isWorkerOf(c.Labels, parent));
+}
+
+/** All of this parent's workers (running, and kept ones that exited), oldest first. */
+export async function listWorkers(ctx: CoreContext): Promise<WorkerInfo[]> {
+  const containers = await listWorkerContainers(ctx);
+  const infos = await Promise.all(
+    containers.map(async (c) => {
+      try {
+        const info = await ctx.docker.getContainer(c.Id).inspect();
+        return workerInfoFromList(c, info.State.StartedAt);
+      } catch (err) {
+        if (dockerStatus(err) === 404) return undefined; // removed meanwhile (--rm)
+        throw mapDockerError(err, ctx.docker, `inspecting worker ${c.Id.slice(0, 12)}`);
+      }
+    }),
+  );
+  return infos
+    .filter((w): w is WorkerInfo => w !== undefined)
+    .sort((a, b) => a.created.localeCompare(b.created));
+}
+
+/** Active workers: running, paused or restarting. */
+export async function countWorkers(ctx: CoreContext): Promise<number> {
+  const containers = await listWorkerContainers(ctx);
+  return containers.filter((c) => ACTIVE_STATES.has(c.State)).length;
+}
+
+/** The worker container called `name`, or NotFoundError saying how to see the workers. */
+export async function findWorker(ctx: CoreContext, name: string): Promise<Docker.ContainerInfo> {
+  validateContainerName(name);
+  const found = (await listWorkerContainers(ctx)).find((c) => c.Names.includes(`/${name}`));
+  if (!found) {
+    throw new NotFoundError(`no worker named "${name}" (parent "${ctx.config.parentName}")`, {
+      hint: "see the workers with `hal9000 list`",
+    });
+  }
+  return found;
+}
+
+/** Stops a worker and marks its session record; a --rm worker is then gone. */
+export async function stopWorker(ctx: CoreContext, name: string): Promise<void> {
+  const found = await findWorker(ctx, name);
+  await stopContainer(ctx, found, name);
+}
+
+async function stopContainer(ctx: CoreContext, c: Docker.ContainerInfo, name: string): Promise<void> {
+  const container = ctx.docker.getContainer(c.Id);
+  try {
+    await container.stop({ t: STOP_TIMEOUT_SECONDS });
+  } catch (err) {
+    // 304: already stopped; 404: an --rm worker removed itself meanwhile.
+    const status = dockerStatus(err);
+    if (status !== 304 && status !== 404) throw mapDockerError(err, ctx.docker, `stopping worker "${name}"`);
+  }
+  let info: Docker.ContainerInspectInfo | undefined;
+  try {
+    info = await container.inspect();
+    if (info.HostConfig.AutoRemove) {
+      await container.wait({ condition: "removed" });
+      info = undefined;
+    }
+  } catch (err) {
+    if (dockerStatus(err) !== 404) throw mapDockerError(err, ctx.docker, `inspecting worker "${name}"`);
+    info = undefined;
+  }
+  const now = new Date().toISOString();
+  await markRecord(
+    ctx,
+    name,
+    info
+      ? {
+          state: "exited",
+          exitCode: info.State.ExitCode,
+          finishedAt:
+            info.State.FinishedAt && !info.State.FinishedAt.startsWith("0001-") ? info.State.FinishedAt : now,
+        }
+      : { state: "ended", finishedAt: now },
+  );
+  log("stopped worker %s", name);
+}
+
+async function markRecord(
+  ctx: CoreContext,
+  name: string,
+  patch: Parameters<CoreContext["sessions"]["update"]>[1],
+) {
+  try {
+    const current = await ctx.sessions.read(name);
+    if (!current) return;
+    await ctx.sessions.update(name, { ...patch, finishedAt: current.finishedAt ?? patch.finishedAt ?? null });
+  } catch (err) {
+    log("could not update the session record of %s: %s", name, (err as Error).message);
+  }
+}
+
+/** Stops every active worker of this parent, in parallel; returns their names. */
+export async function stopAllWorkers(ctx: CoreContext): Promise<string[]> {
+  const active = (await listWorkerContainers(ctx)).filter((c) => ACTIVE_STATES.has(c.State));
+  const names = active.map((c) => (c.Names[0] ?? c.Id).replace(/^\//, ""));
+  const results = await Promise.allSettled(active.map((c, i) => stopContainer(ctx, c, names[i] ?? c.Id)));
+  const failed = results.flatMap((r, i) =>
+    r.status === "rejected" ? [`${names[i]}: ${(r.reason as Error).message}`] : [],
+  );
+  if (failed.length > 0) {
+    throw new Hal9000Error("INTERNAL", `could not stop ${failed.length} worker(s): ${failed.join("; ")}`, {
+      hint: "run `hal9000 stop-all` again, or check the Docker daemon's log",
+    });
+  }
+  return names.sort();
+}
+
+async function oneShotStats(ctx: CoreContext, id: string): Promise<RawStats | undefined> {
+  try {
+    return (await ctx.docker.getContainer(id).stats({ stream: false })) as RawStats;
+  } catch (err) {
+    log("no stats for %s: %s", id.slice(0, 12), (err as Error).message);
+    return undefined;
+  }
+}
+
+/** Parent, workers with uptime/CPU/memory (one non-streaming stats call each, in parallel), records. */
+export async function fleetStatus(ctx: CoreContext): Promise<FleetStatus> {
+  const [parent, workers, records] = await Promise.all([
+    parentStatus(ctx),
+    listWorkers(ctx),
+    ctx.sessions.list(),
+  ]);
+  const now = new Date();
+  const withStats = await Promise.all(
+    workers.map(async (w) => {
+      const running = w.state === "running";
+      const raw = running ? await oneShotStats(ctx, w.id) : undefined;
+      return { ...w, ...workerStats(raw, w.startedAt, running, now) };
+    }),
+  );
+  return {
+    parent,
+    workers: withStats,
+    sessionRecords: records.records.length,
+    corruptRecords: records.corrupt.length,
+  };
+}

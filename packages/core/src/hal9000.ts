@@ -1,0 +1,171 @@
+import {
+  type ConfigSource,
+  type Hal9000Config,
+  type HomeLayout,
+  homeLayout,
+  loadConfig,
+  resolveHome,
+  SessionStore,
+} from "@hal9000/volumes";
+import type Docker from "dockerode";
+import type { CoreContext } from "./context.js";
+import { type CoordinatorOptions, runCoordinator } from "./coordinator.js";
+import { connectDocker, type DockerInfo, pingDocker } from "./docker.js";
+import {
+  countWorkers,
+  type FleetStatus,
+  fleetStatus,
+  listWorkers,
+  stopAllWorkers,
+  stopWorker,
+} from "./fleet.js";
+import { pathContext } from "./host-paths.js";
+import { type LogOptions, workerLogs } from "./logs.js";
+import { type ParentStatus, parentStatus, restartParent, startParent, stopParent } from "./parent.js";
+import { spawnWorker } from "./spawn.js";
+import type { SpawnOptions } from "./spawn-options.js";
+import { attachShell, execInParent, runInteractive, type TerminalIO } from "./terminal.js";
+import type { WorkerInfo } from "./worker-info.js";
+
+export interface Hal9000Options {
+  /** HAL9000_HOME; default env HAL9000_HOME, then ~/.hal9000. */
+  home?: string;
+  /** The environment to read HAL9000_*, DOCKER_HOST, ANTHROPIC_API_KEY from; default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Config values from command-line flags (they win over env and hal9000.conf). */
+  flags?: Partial<Hal9000Config>;
+  /** A Docker client; default DOCKER_HOST or the default socket. */
+  docker?: Docker;
+  /** Base for relative project paths; default process.cwd(). */
+  cwd?: string;
+}
+
+/**
+ * The parent/worker model. Every operation that needs Docker pings it first, so an
+ * unreachable daemon is one clear DockerUnavailableError; every failure is a Hal9000Error
+ * (or a volumes ConfigError/HomeError) with a message and a hint.
+ */
+export class Hal9000 {
+  readonly config: Hal9000Config;
+  readonly sources: Record<keyof Hal9000Config, ConfigSource>;
+  readonly layout: HomeLayout;
+  readonly docker: Docker;
+  readonly sessions: SessionStore;
+  readonly #ctx: CoreContext;
+
+  private constructor(ctx: CoreContext) {
+    this.#ctx = ctx;
+    this.config = ctx.config;
+    this.sources = ctx.sources;
+    this.layout = ctx.layout;
+    this.docker = ctx.docker;
+    this.sessions = ctx.sessions;
+  }
+
+  /** Loads config and layout; does not contact Docker. */
+  static async open(options: Hal9000Options = {}): Promise<Hal9000> {
+    const env = options.env ?? process.env;
+    const home = resolveHome({ flag: options.home, env });
+    const { config, sources } = await loadConfig({ home, env, flags: options.flags });
+    const layout = homeLayout(home, config);
+    const docker = options.docker ?? connectDocker({ env });
+    return new Hal9000({
+      docker,
+      config,
+      sources,
+      layout,
+      sessions: new SessionStore(layout.sessions),
+      env,
+      paths: pathContext(layout.home, env, options.cwd ?? process.cwd()),
+    });
+  }
+
+  /** True when this process runs inside the parent (HAL9000_HOST_HOME is set). */
+  get insideParent(): boolean {
+    return this.#ctx.paths.insideParent;
+  }
+
+  ping(): Promise<DockerInfo> {
+    return pingDocker(this.docker);
+  }
+
+  async startParent(opts: { image?: string } = {}): Promise<ParentStatus> {
+    await this.ping();
+    return startParent(this.#ctx, opts);
+  }
+
+  async stopParent(): Promise<ParentStatus> {
+    await this.ping();
+    return stopParent(this.#ctx);
+  }
+
+  async restartParent(): Promise<ParentStatus> {
+    await this.ping();
+    return restartParent(this.#ctx);
+  }
+
+  async parentStatus(): Promise<ParentStatus> {
+    await this.ping();
+    return parentStatus(this.#ctx);
+  }
+
+  /** Creates and starts a worker; for an interactive session use runInteractive. */
+  async spawn(opts: SpawnOptions = {}): Promise<WorkerInfo> {
+    await this.ping();
+    return spawnWorker(this.#ctx, opts);
+  }
+
+  /** Spawns a worker on the caller's terminal (raw mode, resize) and returns its exit code. */
+  async runInteractive(opts: SpawnOptions, io: TerminalIO): Promise<number> {
+    await this.ping();
+    return runInteractive(this.#ctx, opts, io);
+  }
+
+  async list(): Promise<WorkerInfo[]> {
+    await this.ping();
+    return listWorkers(this.#ctx);
+  }
+
+  async count(): Promise<number> {
+    await this.ping();
+    return countWorkers(this.#ctx);
+  }
+
+  async stop(name: string): Promise<void> {
+    await this.ping();
+    return stopWorker(this.#ctx, name);
+  }
+
+  async stopAll(): Promise<string[]> {
+    await this.ping();
+    return stopAllWorkers(this.#ctx);
+  }
+
+  async logs(name: string, opts: LogOptions = {}): Promise<NodeJS.ReadableStream> {
+    await this.ping();
+    return workerLogs(this.#ctx, name, opts);
+  }
+
+  /** A bash in a running worker on the caller's terminal; returns its exit code. */
+  async attach(name: string, io: TerminalIO): Promise<number> {
+    await this.ping();
+    return attachShell(this.#ctx, name, io);
+  }
+
+  /** Runs a command in the running parent on the caller's terminal (e.g. `tmux attach`); returns its exit code. */
+  async execInParent(command: string[], io: TerminalIO): Promise<number> {
+    await this.ping();
+    return execInParent(this.#ctx, command, io);
+  }
+
+  async status(): Promise<FleetStatus> {
+    await this.ping();
+    return fleetStatus(this.#ctx);
+  }
+
+  /** The parent's main process; returns when `signal` aborts. */
+  async runCoordinator(opts: CoordinatorOptions): Promise<void> {
+    await this.ping();
+    return runCoordinator(this.#ctx, opts);
+  }
+}

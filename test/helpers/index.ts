@@ -1,0 +1,8 @@
+export { type AnthropicStub, startAnthropicStub } from "./anthropic-stub.js";
+export { cleanupFleet } from "./cleanup.js";
+export { type ExecResult, execDetached, execIn, readAll } from "./exec.js";
+export { type TestFleet, testEnv, testFleet } from "./fleet.js";
+export { type TempHome, tempDir, tempHome } from "./home.js";
+export { TEST_LABEL, uniqueName } from "./names.js";
+export { tarOneFile } from "./tar.js";
+export { waitFor } from "./wait.js";

@@ -26,7 +26,7 @@ export async function cleanupFleet(
 ): Promise<string[]> {
   const removed = [
     ...(await removeAll(docker, { label: [`hal9000.parent=${parentName}`] })),
-    ...(await removeAll(docker, { label: [TEST_LABEL + "=" + owner] })),
+    ...(await removeAll(docker, { label: [`${TEST_LABEL}=${owner}`] })),
   ];
   const parents = await docker.listContainers({
     all: true,

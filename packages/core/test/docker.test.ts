@@ -106,7 +106,7 @@ describe("pingDocker", () => {
   let apiVersion = "1.41";
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), "hal9000-core-ping-"));
-    server = createServer((req, res) => {
+    server = createServer((_req, res) => {
       res.setHeader("content-type", "application/json");
       res.end(JSON.stringify({ Version: "20.10.24", ApiVersion: apiVersion, Os: "linux", Arch: "amd64" }));
     });

@@ -36,9 +36,9 @@ const bad = <T>(problem: string, hint: string): ParseResult<T> => ({ ok: false, 
 
 // Docker's reference grammar (distribution/reference), without the length rules.
 const DOMAIN = String.raw`(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?`;
-const COMPONENT = String.raw`[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*`;
+const COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
 const TAG = String.raw`[\w][\w.-]{0,127}`;
-const DIGEST = String.raw`[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}`;
+const DIGEST = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
 const IMAGE_RE = new RegExp(`^(?:${DOMAIN}/)?${COMPONENT}(?:/${COMPONENT})*(?::${TAG})?(?:@${DIGEST})?$`);
 
 /** Docker's container-name rule (also used for worker names). */
@@ -144,6 +144,7 @@ export function parseMemory(raw: string): ParseResult<string> {
 /** A directory under HAL9000_HOME (relative) or anywhere (absolute); a relative one must stay inside home. */
 export function parseDir(raw: string): ParseResult<string> {
   // Control characters (NUL included) in a path are never intended.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
   if (/[\u0000-\u001f\u007f]/.test(raw)) {
     return bad("the path contains control characters", "use a plain directory path");
   }

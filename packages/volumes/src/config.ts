@@ -26,6 +26,7 @@ export function configFilePath(home: string): string {
 }
 
 // Any C0 control except tab/CR/LF, DEL, or U+FFFD (what invalid UTF-8 decodes to).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const JUNK_RE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/;
 
 function lineOfByte(text: string, byteOffset: number): number {

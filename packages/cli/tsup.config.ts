@@ -1,5 +1,10 @@
 import { defineConfig } from "tsup";
 
+// ssh2 (under dockerode) loads optional native addons inside try/catch: the sshcrypto binding
+// and the cpu-features package. The parent only talks to a unix socket, so the bundle leaves
+// them out (the require fails, ssh2 falls back to pure JS) instead of shipping .node files.
+const NATIVE = [/\.node$/, /^cpu-features$/];
+
 export default defineConfig([
   {
     // The library and the `hal9000` bin, for npm: dependencies stay external.
@@ -8,7 +13,8 @@ export default defineConfig([
     target: "node20",
     dts: { entry: "src/index.ts" },
     sourcemap: true,
-    clean: true,
+    // Both configs write under dist/: each cleans only its own files.
+    clean: ["!bundle/**"],
   },
   {
     // The same CLI as one self-contained file for the parent image, whose runtime is
@@ -18,9 +24,13 @@ export default defineConfig([
     format: ["cjs"],
     target: "node18",
     platform: "node",
-    noExternal: [/.*/],
+    // Everything is bundled except the native addons (tsup checks noExternal before external).
+    noExternal: [/^(?!cpu-features$)(?!.*\.node$)/],
+    external: NATIVE,
     minify: false,
     sourcemap: false,
+    // import.meta.url (cliBundlePath) as a CommonJS shim.
+    shims: true,
     clean: true,
     outExtension: () => ({ js: ".cjs" }),
   },

@@ -1,13 +1,10 @@
-import { HAL9000_VERSION } from "@hal9000/core";
-import yargs from "yargs";
+import { defaultServices } from "./default-services.js";
+import { run } from "./run.js";
 
-/** The one error boundary: the only place that sets the exit code. */
-export async function main(argv: string[]): Promise<void> {
-  const cli = yargs(argv).scriptName("hal9000").version(HAL9000_VERSION).strict().demandCommand(1).help();
-  try {
-    await cli.parseAsync();
-  } catch (err) {
-    process.stderr.write(`hal9000: ${(err as Error).message}\n`);
-    process.exitCode = 1;
-  }
+/** The `hal9000` bin: runs, then exits with the code (open sockets or a paused stdin must not keep it alive). */
+export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  const code = await run(argv, defaultServices());
+  process.exitCode = code;
+  await new Promise<void>((resolve) => process.stdout.write("", () => resolve()));
+  process.exit(code);
 }

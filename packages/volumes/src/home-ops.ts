@@ -380,7 +380,8 @@ export async function cleanHome(
       removed.push(dir);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code !== "ENOTEMPTY" && code !== "ENOENT" && code !== "EEXIST") throw err;
+      // EBUSY: home is a mount point (the parent's /root/.hal9000); it stays, emptied.
+      if (code !== "ENOTEMPTY" && code !== "ENOENT" && code !== "EEXIST" && code !== "EBUSY") throw err;
     }
   }
   return { removed, skipped };

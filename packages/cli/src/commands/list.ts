@@ -1,0 +1,15 @@
+import type { Command } from "../command.js";
+import type { Context } from "../context.js";
+import { renderWorkers } from "../render.js";
+
+export function listCommand(ctx: Context): Command {
+  return {
+    command: "list",
+    describe: "List active workers",
+    handler: async () => {
+      const hal = await ctx.open();
+      const workers = await hal.list();
+      ctx.out.result({ parent: hal.config.parentName, workers }, () => renderWorkers(ctx.out.style, workers));
+    },
+  };
+}

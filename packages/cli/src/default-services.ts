@@ -1,0 +1,81 @@
+/** The real wiring of the services: the packages, the process's streams, signals and terminal. */
+import { constants } from "node:fs";
+import { access, stat } from "node:fs/promises";
+import { createInterface } from "node:readline";
+import { describeDockerHost, HAL9000_VERSION, Hal9000 } from "@hal9000/core";
+import { buildImages, imageSizeReport } from "@hal9000/images";
+import { cleanHome, homeStatus, initHome } from "@hal9000/volumes";
+import createDebug from "debug";
+import { cliBundlePath } from "./bundle-path.js";
+import type { Services } from "./services.js";
+
+export function defaultServices(): Services {
+  return {
+    open: (options) => Hal9000.open(options),
+    buildImages: (request) => buildImages(request as Parameters<typeof buildImages>[0]),
+    imageSizeReport: (docker, tags) => imageSizeReport(docker as Parameters<typeof imageSizeReport>[0], tags),
+    volumes: {
+      init: (layout) => initHome(layout),
+      status: (layout) => homeStatus(layout),
+      clean: (layout, docker) =>
+        cleanHome(layout, { confirm: true, volumes: docker as Parameters<typeof cleanHome>[1]["volumes"] }),
+    },
+    describeDocker: (docker) => describeDockerHost(docker as Parameters<typeof describeDockerHost>[0]),
+    socketStatus,
+    cliBundlePath,
+    version: HAL9000_VERSION,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    isTTY: {
+      stdin: process.stdin.isTTY === true,
+      stdout: process.stdout.isTTY === true,
+      stderr: process.stderr.isTTY === true,
+    },
+    env: process.env,
+    cwd: process.cwd(),
+    prompt,
+    shutdownSignal,
+    enableDebug: () => createDebug.enable("hal9000:*"),
+  };
+}
+
+async function socketStatus(
+  path: string,
+): Promise<{ exists: boolean; isSocket: boolean; accessible: boolean }> {
+  try {
+    const st = await stat(path);
+    const accessible = await access(path, constants.R_OK | constants.W_OK).then(
+      () => true,
+      () => false,
+    );
+    return { exists: true, isSocket: st.isSocket(), accessible };
+  } catch {
+    return { exists: false, isSocket: false, accessible: false };
+  }
+}
+
+/** Asks on stderr (stdout may be a --json document) and reads one line from stdin. */
+function prompt(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  return new Promise((resolve) => {
+    rl.question(question, (answer) => {
+      rl.close();
+      resolve(answer);
+    });
+    rl.once("close", () => resolve(""));
+  });
+}
+
+/** Aborted by the first SIGTERM or SIGINT. */
+function shutdownSignal(): AbortSignal {
+  const controller = new AbortController();
+  const stop = (signal: NodeJS.Signals) => {
+    process.off("SIGTERM", stop);
+    process.off("SIGINT", stop);
+    controller.abort(new Error(`received ${signal}`));
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+  return controller.signal;
+}

@@ -1,0 +1,69 @@
+/**
+ * How the one error boundary turns anything thrown into what a user sees: `code`,
+ * one-line `message`, a `hint` (what to do) and the exit code.
+ */
+
+/** Bad command line: unknown command or option, missing argument, missing confirmation. Exit 2. */
+export class UsageError extends Error {
+  readonly code = "USAGE";
+  readonly hint: string | undefined;
+
+  constructor(message: string, hint?: string) {
+    super(message);
+    this.name = "UsageError";
+    this.hint = hint;
+  }
+}
+
+/** The user answered "no" to a confirmation. Exit 1, nothing changed. */
+export class CancelledError extends Error {
+  readonly code = "CANCELLED";
+  readonly hint: string | undefined = undefined;
+
+  constructor(message: string) {
+    super(message);
+    this.name = "CancelledError";
+  }
+}
+
+export interface ErrorReport {
+  code: string;
+  message: string;
+  hint: string | undefined;
+  exitCode: 1 | 2;
+}
+
+const DEFAULT_HINT = "run again with --verbose for details";
+
+/**
+ * Errors from the packages (Hal9000Error, VolumesError, ConfigError) carry `code` and `hint`;
+ * they are recognised by shape, not class, so the bundled CLI and a linked package agree.
+ */
+export function reportOf(err: unknown): ErrorReport {
+  if (err instanceof UsageError) {
+    return { code: err.code, message: err.message, hint: err.hint, exitCode: 2 };
+  }
+  if (err instanceof Error) {
+    const shaped = err as Error & { code?: unknown; hint?: unknown; file?: unknown; line?: unknown };
+    // Package errors always have a `hint` property (maybe undefined); errno errors have a code but no hint.
+    const known = typeof shaped.code === "string" && "hint" in shaped;
+    const hint = typeof shaped.hint === "string" && shaped.hint !== "" ? shaped.hint : undefined;
+    return {
+      code: known ? (shaped.code as string) : "INTERNAL",
+      message: oneLine(withLocation(shaped.message, shaped.file, shaped.line)),
+      hint: hint ?? (known ? undefined : DEFAULT_HINT),
+      exitCode: 1,
+    };
+  }
+  return { code: "INTERNAL", message: String(err), hint: DEFAULT_HINT, exitCode: 1 };
+}
+
+/** ConfigError names its file and line: say where, unless the message already does. */
+function withLocation(message: string, file: unknown, line: unknown): string {
+  if (typeof file !== "string" || message.includes(file)) return message;
+  return typeof line === "number" ? `${file}:${line}: ${message}` : `${file}: ${message}`;
+}
+
+function oneLine(message: string): string {
+  return message.trim().replace(/\s*\n\s*/g, " ");
+}

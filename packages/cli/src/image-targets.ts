@@ -1,0 +1,29 @@
+/** Which images a config runs on, and under which tags to build them. */
+import { IMAGES } from "@hal9000/images";
+import type { ImageTarget } from "./services.js";
+
+export interface WantedImage {
+  target: ImageTarget;
+  tag: string;
+}
+
+/** The worker image is the minimal one when the config names its default tag, else the ultramin one. */
+function workerTarget(workerImage: string): ImageTarget {
+  return workerImage === IMAGES["worker-minimal"].defaultTag ? "worker-minimal" : "worker";
+}
+
+/** Tags to build under: the config's parent and worker images, defaults for the rest. */
+export function tagsFor(config: {
+  parentImage: string;
+  workerImage: string;
+}): Partial<Record<ImageTarget, string>> {
+  return { parent: config.parentImage, [workerTarget(config.workerImage)]: config.workerImage };
+}
+
+/** The two images `up` needs: the parent's and the workers'. */
+export function runtimeImages(config: { parentImage: string; workerImage: string }): WantedImage[] {
+  return [
+    { target: "parent", tag: config.parentImage },
+    { target: workerTarget(config.workerImage), tag: config.workerImage },
+  ];
+}

@@ -1,0 +1,81 @@
+/** Human forms of the results several commands print. */
+import type { FleetStatus, ParentStatus, WorkerInfo } from "./api.js";
+import { formatBytes, formatDuration, formatPercent, plural, secondsSince, table } from "./format.js";
+import type { Style } from "./style.js";
+
+export function stateColor(s: Style, state: string): string {
+  if (state === "running") return s.green(state);
+  if (state === "missing" || state === "exited" || state === "dead") return s.red(state);
+  return s.yellow(state);
+}
+
+export function renderWorkers(s: Style, workers: WorkerInfo[], now = new Date()): string[] {
+  if (workers.length === 0) return ["no workers"];
+  return table(
+    ["NAME", "STATE", "AGE", "IMAGE", "PROJECT"],
+    workers.map((w) => [
+      s.bold(w.name),
+      stateColor(s, w.state),
+      formatDuration(secondsSince(w.startedAt ?? w.created, now)),
+      w.image,
+      w.project ?? "-",
+    ]),
+  );
+}
+
+export function renderParent(s: Style, p: ParentStatus, now = new Date()): string {
+  if (p.state === "missing") return `parent ${s.bold(p.name)}: ${stateColor(s, "missing")}`;
+  const details = [
+    p.image && `image ${p.image}`,
+    p.version && `hal9000 ${p.version}`,
+    p.state === "running" && p.startedAt && `up ${formatDuration(secondsSince(p.startedAt, now))}`,
+    p.id && `id ${p.id.slice(0, 12)}`,
+  ].filter(Boolean);
+  return `parent ${s.bold(p.name)}: ${stateColor(s, p.state)}${details.length ? ` (${details.join(", ")})` : ""}`;
+}
+
+export function renderFleet(
+  s: Style,
+  f: FleetStatus,
+  maxWorkers: number | undefined,
+  now = new Date(),
+): string[] {
+  const running = f.workers.filter((w) => w.state === "running").length;
+  const lines = [renderParent(s, f.parent, now)];
+  lines.push(
+    `workers: ${running} running${maxWorkers === undefined ? "" : ` of ${maxWorkers} max`}` +
+      (f.workers.length > running ? `, ${f.workers.length - running} other` : ""),
+  );
+  if (f.workers.length > 0) {
+    lines.push(
+      ...table(
+        ["NAME", "STATE", "UPTIME", "CPU", "MEMORY", "LIMITS", "USER", "PROJECT"],
+        f.workers.map((w) => [
+          s.bold(w.name),
+          stateColor(s, w.state),
+          formatDuration(w.uptimeSeconds),
+          formatPercent(w.cpuPercent),
+          w.memoryBytes === null
+            ? "-"
+            : `${formatBytes(w.memoryBytes)}${w.memoryLimitBytes ? ` / ${formatBytes(w.memoryLimitBytes)}` : ""}`,
+          renderLimits(w.limits),
+          w.user ?? "-",
+          w.project ?? "-",
+        ]),
+      ).map((l) => `  ${l}`),
+    );
+  }
+  lines.push(
+    `sessions: ${plural(f.sessionRecords, "record")}` +
+      (f.corruptRecords > 0 ? `, ${s.red(`${f.corruptRecords} corrupt`)}` : ""),
+  );
+  return lines;
+}
+
+/** A worker's limits in one cell: memory, CPUs, processes ("-" where none is set). */
+export function renderLimits(l: FleetStatus["workers"][number]["limits"] | undefined): string {
+  if (!l) return "-";
+  const cpus = l.cpus === null ? "-" : `${Number(l.cpus.toFixed(2))} CPU`;
+  const pids = l.pidsLimit === null ? "-" : `${l.pidsLimit} pids`;
+  return `${formatBytes(l.memoryBytes)}, ${cpus}, ${pids}`;
+}

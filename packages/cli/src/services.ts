@@ -1,0 +1,65 @@
+/**
+ * Everything a command talks to, injected (as aws-amplify's ampx does): the real wiring is in
+ * default-services.ts, tests pass fakes and run the real parser against them.
+ */
+import type { BuildEvent, BuiltImage, ImageTarget, SizeReport } from "@hal9000/images";
+import type { Hal9000Config, HomeLayout, HomeStatus } from "@hal9000/volumes";
+import type { Hal9000Api, TerminalIO } from "./api.js";
+import type { Writable } from "./output.js";
+
+export type { BuildEvent, BuiltImage, ImageSize, ImageTarget, SizeReport } from "@hal9000/images";
+export { IMAGE_TARGETS } from "@hal9000/images";
+
+/** What `build` and `up` ask of the images package (its BuildOptions, minus what they never set). */
+export interface BuildRequest {
+  docker: unknown;
+  targets: ImageTarget[];
+  tags?: Partial<Record<ImageTarget, string>>;
+  claudeVersion?: string;
+  noCache?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (e: BuildEvent) => void;
+  cliBundle?: string;
+}
+
+export interface OpenOptions {
+  /** The --home flag (core resolves it against HAL9000_HOME and the default). */
+  home?: string;
+  env: NodeJS.ProcessEnv;
+  /** Config values from command-line flags. */
+  flags: Partial<Hal9000Config>;
+  /** Base for relative project paths. */
+  cwd: string;
+}
+
+export interface Services {
+  /** Loads config and layout (does not contact Docker). */
+  open(options: OpenOptions): Promise<Hal9000Api>;
+  buildImages(request: BuildRequest): Promise<BuiltImage[]>;
+  imageSizeReport(docker: unknown, tags?: Partial<Record<ImageTarget, string>>): Promise<SizeReport>;
+  volumes: {
+    init(layout: HomeLayout): Promise<{ created: string[] }>;
+    status(layout: HomeLayout): Promise<HomeStatus>;
+    clean(layout: HomeLayout, docker: unknown): Promise<{ removed: string[]; skipped?: string[] }>;
+  };
+  /** The Docker address a Hal9000 talks to, e.g. `unix:///var/run/docker.sock`. */
+  describeDocker(docker: unknown): string;
+  /** Whether a unix socket exists, is a socket, and is readable and writable by us. */
+  socketStatus(path: string): Promise<{ exists: boolean; isSocket: boolean; accessible: boolean }>;
+  /** Path of the one-file CLI bundle the parent image carries. */
+  cliBundlePath(): string;
+  /** hal9000's own version (stamped on images and containers). */
+  version: string;
+  stdout: Writable & TerminalIO["stdout"];
+  stderr: Writable & { isTTY?: boolean; columns?: number };
+  stdin: TerminalIO["stdin"];
+  isTTY: { stdin: boolean; stdout: boolean; stderr: boolean };
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Asks a question on the terminal and returns the answer line. */
+  prompt(question: string): Promise<string>;
+  /** Aborts on SIGTERM / SIGINT (the coordinator's stop). */
+  shutdownSignal(): AbortSignal;
+  /** Turns on the `hal9000:*` debug logs (--verbose). */
+  enableDebug(): void;
+}

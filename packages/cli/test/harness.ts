@@ -1,0 +1,386 @@
+/**
+ * Runs the real parser (`run`) against fakes of the packages: an in-memory fleet for the
+ * Hal9000 facade and the image builder, and the real @hal9000/volumes on a temp HAL9000_HOME
+ * (it is plain files, no Docker). Captures stdout, stderr and the exit code.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable, Writable } from "node:stream";
+import { ConflictError, DockerUnavailableError, NotFoundError, ParentNotRunningError } from "@hal9000/core";
+import { IMAGES, type ImageSize, type ImageTarget } from "@hal9000/images";
+import {
+  cleanHome,
+  defaultConfig,
+  type Hal9000Config,
+  homeLayout,
+  homeStatus,
+  initHome,
+  loadConfig,
+  resolveHome,
+} from "@hal9000/volumes";
+import type {
+  FleetStatus,
+  Hal9000Api,
+  ParentStatus,
+  SpawnOptions,
+  TerminalIO,
+  WorkerInfo,
+} from "../src/api.js";
+import { run } from "../src/run.js";
+import type { BuildRequest, OpenOptions, Services } from "../src/services.js";
+
+export const VERSION = "0.1.0";
+
+export interface FakeWorld {
+  dockerUp: boolean;
+  /** Tag → hal9000.version label of the images that exist. */
+  images: Map<string, string | undefined>;
+  parent: ParentStatus;
+  workers: WorkerInfo[];
+  logs: Map<string, string>;
+  /** Every call made to the facade and the services, in order. */
+  calls: { method: string; args: unknown[] }[];
+  /** Exit code an interactive worker / shell / exec ends with. */
+  interactiveExitCode: number;
+  builds: BuildRequest[];
+  buildFails?: Error;
+  opened: OpenOptions[];
+  coordinatorStopped?: boolean;
+}
+
+export function newWorld(partial: Partial<FakeWorld> = {}): FakeWorld {
+  return {
+    dockerUp: true,
+    images: new Map([
+      [IMAGES.parent.defaultTag, VERSION],
+      [IMAGES.worker.defaultTag, VERSION],
+    ]),
+    parent: { name: "hal9000-parent", state: "missing" },
+    workers: [],
+    logs: new Map(),
+    calls: [],
+    interactiveExitCode: 0,
+    builds: [],
+    opened: [],
+    ...partial,
+  };
+}
+
+export function worker(name: string, extra: Partial<WorkerInfo> = {}): WorkerInfo {
+  return {
+    name,
+    id: `${name}-id-0123456789abcdef`,
+    image: "hal9000/worker:latest",
+    state: "running",
+    status: "Up 2 minutes",
+    parent: "hal9000-parent",
+    project: "/home/me/project",
+    created: "2025-01-01T00:00:00.000Z",
+    startedAt: "2025-01-01T00:00:00.000Z",
+    detached: true,
+    removeOnExit: true,
+    ...extra,
+  };
+}
+
+const dockerDown = () =>
+  new DockerUnavailableError("Cannot connect to Docker daemon: no socket at unix:///var/run/docker.sock", {
+    hint: "start Docker, or set DOCKER_HOST",
+  });
+
+/** The facade, over the world: enough behaviour that each command's effect can be asserted. */
+class FakeHal9000 implements Hal9000Api {
+  readonly docker = { fake: "docker" } as unknown as Hal9000Api["docker"];
+  constructor(
+    private readonly world: FakeWorld,
+    readonly config: Hal9000Config,
+    readonly layout: ReturnType<typeof homeLayout>,
+  ) {}
+
+  private call(method: string, ...args: unknown[]): void {
+    this.world.calls.push({ method, args });
+    if (!this.world.dockerUp) throw dockerDown();
+  }
+
+  private requireParent(): void {
+    if (this.world.parent.state !== "running") throw new ParentNotRunningError(this.config.parentName);
+  }
+
+  private find(name: string): WorkerInfo {
+    const w = this.world.workers.find((x) => x.name === name);
+    if (!w) {
+      throw new NotFoundError(`worker "${name}" not found`, {
+        hint: "see running workers with `hal9000 list`",
+      });
+    }
+    return w;
+  }
+
+  async ping() {
+    this.call("ping");
+    return { version: "20.10.24", apiVersion: "1.41", os: "linux", arch: "amd64" };
+  }
+  async startParent() {
+    this.call("startParent");
+    this.world.parent = {
+      name: this.config.parentName,
+      state: "running",
+      id: "parentid0123456789",
+      image: this.config.parentImage,
+      startedAt: new Date().toISOString(),
+      version: VERSION,
+    };
+    return this.world.parent;
+  }
+  async stopParent() {
+    this.call("stopParent");
+    if (this.world.parent.state !== "missing") this.world.parent = { ...this.world.parent, state: "exited" };
+    return this.world.parent;
+  }
+  async restartParent() {
+    this.call("restartParent");
+    return this.startParent();
+  }
+  async parentStatus() {
+    this.call("parentStatus");
+    return { ...this.world.parent, name: this.config.parentName };
+  }
+  async spawn(opts: SpawnOptions) {
+    this.call("spawn", opts);
+    this.requireParent();
+    const name = opts.name ?? `hal9000-worker-${this.world.workers.length + 1}`;
+    if (this.world.workers.some((w) => w.name === name)) {
+      throw new ConflictError(`a worker named "${name}" already exists`, {
+        hint: "pick another name with -n",
+      });
+    }
+    const w = worker(name, {
+      image: opts.image ?? this.config.workerImage,
+      project: opts.project ?? null,
+      detached: opts.detach === true,
+      removeOnExit: opts.removeOnExit ?? this.config.workerRemoveOnExit,
+    });
+    this.world.workers.push(w);
+    return w;
+  }
+  async runInteractive(opts: SpawnOptions, io: TerminalIO) {
+    this.call("runInteractive", opts, io);
+    this.requireParent();
+    io.stdout.write("claude> bye\n");
+    return this.world.interactiveExitCode;
+  }
+  async list() {
+    this.call("list");
+    return this.world.workers;
+  }
+  async count() {
+    this.call("count");
+    return this.world.workers.filter((w) => w.state === "running").length;
+  }
+  async stop(name: string) {
+    this.call("stop", name);
+    this.find(name);
+    this.world.workers = this.world.workers.filter((w) => w.name !== name);
+  }
+  async stopAll() {
+    this.call("stopAll");
+    const names = this.world.workers.map((w) => w.name);
+    this.world.workers = [];
+    return names;
+  }
+  async logs(name: string, opts?: { follow?: boolean; tail?: number }) {
+    this.call("logs", name, opts);
+    this.find(name);
+    const text = this.world.logs.get(name) ?? "";
+    return Readable.from([Buffer.from(text)]);
+  }
+  async attach(name: string, io: TerminalIO) {
+    this.call("attach", name, io);
+    this.find(name);
+    io.stdout.write(`shell in ${name}\n`);
+    return this.world.interactiveExitCode;
+  }
+  async status(): Promise<FleetStatus> {
+    this.call("status");
+    return {
+      parent: { ...this.world.parent, name: this.config.parentName },
+      workers: this.world.workers.map((w) => ({
+        ...w,
+        uptimeSeconds: 125,
+        cpuPercent: 12.5,
+        memoryBytes: 256_000_000,
+        memoryLimitBytes: 4_000_000_000,
+        limits: { memoryBytes: 4_000_000_000, cpus: 2, pidsLimit: 512 },
+        user: "1000:1000",
+      })),
+      sessionRecords: this.world.workers.length,
+      corruptRecords: 0,
+    };
+  }
+  async runCoordinator(opts: { signal: AbortSignal }) {
+    this.call("runCoordinator", opts);
+    await new Promise<void>((resolve) => {
+      if (opts.signal.aborted) resolve();
+      opts.signal.addEventListener("abort", () => resolve(), { once: true });
+    });
+    this.world.coordinatorStopped = true;
+  }
+  async execInParent(command: string[], io: TerminalIO) {
+    this.call("execInParent", command, io);
+    this.requireParent();
+    return this.world.interactiveExitCode;
+  }
+}
+
+export interface Captured {
+  code: number;
+  stdout: string;
+  stderr: string;
+  world: FakeWorld;
+  home: string;
+}
+
+export interface RunOptions {
+  world?: FakeWorld;
+  tty?: boolean;
+  env?: NodeJS.ProcessEnv;
+  /** Lines typed at prompts, in order. */
+  answers?: string[];
+  home?: string;
+  /** Aborts the coordinator's signal after this many ms (default: at once). */
+  abortCoordinator?: boolean;
+  /** What stdin carries (default: nothing). */
+  stdin?: string;
+}
+
+/** A terminal or pipe that keeps what was written (synchronously, so nothing is missed). */
+class Sink extends Writable {
+  text = "";
+  isTTY: boolean;
+  columns = 100;
+  rows = 30;
+  constructor(tty: boolean) {
+    super();
+    this.isTTY = tty;
+  }
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
+    this.text += chunk.toString();
+    callback();
+  }
+}
+
+let homes: string[] = [];
+
+/** A fresh temp HAL9000_HOME; removed by `cleanupHomes`. */
+export async function tempHome(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "hal9000-cli-test-"));
+  homes.push(dir);
+  return join(dir, "home");
+}
+
+export async function cleanupHomes(): Promise<void> {
+  await Promise.all(homes.map((h) => rm(h, { recursive: true, force: true })));
+  homes = [];
+}
+
+/** One CLI run against fakes. HAL9000_HOME is a temp dir unless `home` is given. */
+export async function cli(args: string[], opts: RunOptions = {}): Promise<Captured> {
+  const world = opts.world ?? newWorld();
+  const home = opts.home ?? (await tempHome());
+  const tty = opts.tty ?? false;
+  const stdout = new Sink(tty);
+  const stderr = new Sink(tty);
+  const stdin = Object.assign(Readable.from(opts.stdin === undefined ? [] : [Buffer.from(opts.stdin)]), {
+    isTTY: tty,
+  });
+  const answers = [...(opts.answers ?? [])];
+  const env: NodeJS.ProcessEnv = { HAL9000_HOME: home, ...opts.env };
+  const services: Services = {
+    open: async (o) => {
+      world.opened.push(o);
+      const h = resolveHome({ flag: o.home, env: o.env });
+      const { config } = await loadConfig({ home: h, env: o.env, flags: o.flags });
+      return new FakeHal9000(world, config, homeLayout(h, config));
+    },
+    buildImages: async (request) => {
+      world.calls.push({ method: "buildImages", args: [request] });
+      world.builds.push(request);
+      if (world.buildFails) throw world.buildFails;
+      return request.targets.map((target: ImageTarget) => {
+        const tag = request.tags?.[target] ?? IMAGES[target].defaultTag;
+        request.onProgress?.({ target, kind: "step", message: "Step 1/2 : FROM debian:bookworm-slim" });
+        request.onProgress?.({ target, kind: "log", message: "apt-get install tmux" });
+        request.onProgress?.({ target, kind: "done", message: `built ${tag}` });
+        world.images.set(tag, VERSION);
+        return { target, tag, id: `sha256:${target}`, size: 250_000_000 };
+      });
+    },
+    imageSizeReport: async (_docker, tags) => {
+      world.calls.push({ method: "imageSizeReport", args: [tags] });
+      const images: ImageSize[] = [];
+      const missing: { target: ImageTarget; tag: string }[] = [];
+      for (const target of Object.keys(IMAGES) as ImageTarget[]) {
+        const tag = tags?.[target] ?? IMAGES[target].defaultTag;
+        if (!world.images.has(tag)) {
+          missing.push({ target, tag });
+          continue;
+        }
+        images.push({
+          target,
+          tag,
+          id: `sha256:${target}`,
+          size: 250_000_000,
+          baseImage: "debian:bookworm-slim",
+          baseSize: 80_000_000,
+          aboveBase: 170_000_000,
+          claudeVersion: target === "parent" ? null : "2.1.0",
+          claudeBinarySize: target === "parent" ? null : 150_000_000,
+          overheadAboveClaude: target === "parent" ? null : 100_000_000,
+          version: world.images.get(tag),
+        } as ImageSize);
+      }
+      return { images, missing };
+    },
+    volumes: {
+      init: (layout) => initHome(layout),
+      status: (layout) => homeStatus(layout),
+      clean: (layout, docker) => {
+        world.calls.push({ method: "cleanHome", args: [docker] });
+        return cleanHome(layout, { confirm: true });
+      },
+    },
+    describeDocker: () => "unix:///var/run/docker.sock",
+    socketStatus: async () =>
+      world.dockerUp
+        ? { exists: true, isSocket: true, accessible: true }
+        : { exists: false, isSocket: false, accessible: false },
+    cliBundlePath: () => "/fake/dist/bundle/hal9000.cjs",
+    version: VERSION,
+    stdout,
+    stderr,
+    stdin,
+    isTTY: { stdin: tty, stdout: tty, stderr: tty },
+    env,
+    cwd: "/home/me",
+    prompt: async (question) => {
+      stderr.write(question);
+      const answer = answers.shift();
+      if (answer === undefined) throw new Error(`unexpected prompt: ${question}`);
+      return answer;
+    },
+    shutdownSignal: () => AbortSignal.timeout(10),
+    enableDebug: () => {
+      world.calls.push({ method: "enableDebug", args: [] });
+    },
+  };
+  const code = await run(args, services);
+  return { code, stdout: stdout.text, stderr: stderr.text, world, home };
+}
+
+/** Calls to the facade (not the services) by method name. */
+export function called(world: FakeWorld, method: string): unknown[][] {
+  return world.calls.filter((c) => c.method === method).map((c) => c.args);
+}
+
+export { defaultConfig };

@@ -1,0 +1,65 @@
+import { afterAll, describe, expect, test } from "vitest";
+import { DASHBOARD_COMMAND } from "../src/commands/dashboard.js";
+import { called, cleanupHomes, cli, newWorld, worker } from "./harness.js";
+
+afterAll(cleanupHomes);
+
+describe("dashboard", () => {
+  test("execs tmux attach in the parent via core, exit code passed through", async () => {
+    const world = newWorld({ parent: { name: "hal9000-parent", state: "running" }, interactiveExitCode: 0 });
+    const r = await cli(["dashboard"], { world, tty: true });
+    expect(r.code).toBe(0);
+    expect(called(world, "execInParent")[0]?.[0]).toEqual(DASHBOARD_COMMAND);
+    expect(DASHBOARD_COMMAND.join(" ")).toContain("tmux -L hal9000 attach-session -t hal9000");
+  });
+
+  test("no parent: the core's error", async () => {
+    const r = await cli(["dashboard"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('hal9000: parent container "hal9000-parent" is not running');
+  });
+});
+
+describe("coordinator", () => {
+  test("hidden from help, runs until its signal aborts", async () => {
+    const world = newWorld();
+    const r = await cli(["coordinator"], { world });
+    expect(r.code).toBe(0);
+    expect(world.coordinatorStopped).toBe(true);
+    const [opts] = called(world, "runCoordinator")[0] ?? [];
+    expect((opts as { signal: AbortSignal }).signal.aborted).toBe(true);
+  });
+});
+
+describe("completion", () => {
+  test("prints a bash completion script", async () => {
+    const r = await cli(["completion"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("###-begin-hal9000-completions-###");
+    expect(r.stdout).toContain("hal9000 --get-yargs-completions");
+  });
+
+  test("completes command names", async () => {
+    const r = await cli(["--get-yargs-completions", "hal9000", "st"]);
+    expect(r.stdout.split("\n")).toEqual(expect.arrayContaining(["stop", "stop-all", "status"]));
+    expect(r.stdout).not.toContain("coordinator");
+  });
+
+  test("completes worker names for stop, logs and attach", async () => {
+    const world = newWorld({ workers: [worker("alpha"), worker("beta"), worker("alpine")] });
+    for (const cmd of ["stop", "logs", "attach"]) {
+      const r = await cli(["--get-yargs-completions", "hal9000", cmd, "al"], { world });
+      expect(r.code).toBe(0);
+      expect(r.stdout.trim().split("\n").sort()).toEqual(["alpha", "alpine"]);
+    }
+  });
+
+  test("no worker names (and no error) when Docker is down", async () => {
+    const r = await cli(["--get-yargs-completions", "hal9000", "stop", ""], {
+      world: newWorld({ dockerUp: false }),
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe("");
+    expect(r.stderr).toBe("");
+  });
+});

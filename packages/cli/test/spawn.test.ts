@@ -1,0 +1,111 @@
+import { afterAll, describe, expect, test } from "vitest";
+import { called, cleanupHomes, cli, newWorld } from "./harness.js";
+
+afterAll(cleanupHomes);
+
+const withParent = () => newWorld({ parent: { name: "hal9000-parent", state: "running" } });
+
+describe("spawn (the seed's spawn-worker.sh)", () => {
+  test("-d -n NAME project: a detached worker, and how to reach it", async () => {
+    const world = withParent();
+    const r = await cli(["spawn", "-d", "-n", "my-worker", "/path/to/project"], { world });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        "spawned worker my-worker (hal9000/worker:latest, project /path/to/project)",
+        "  attach: hal9000 attach my-worker",
+        "  logs:   hal9000 logs -f my-worker",
+        "  stop:   hal9000 stop my-worker",
+        "",
+      ].join("\n"),
+    );
+    expect(called(world, "spawn")).toEqual([
+      [
+        {
+          name: "my-worker",
+          detach: true,
+          image: undefined,
+          removeOnExit: undefined,
+          project: "/path/to/project",
+          env: undefined,
+        },
+      ],
+    ]);
+  });
+
+  test("long options, --no-rm, -i, -e (repeatable) and a relative project", async () => {
+    const world = withParent();
+    const r = await cli(
+      [
+        "spawn",
+        "--detach",
+        "--name",
+        "w",
+        "--image",
+        "me/worker:1",
+        "--no-rm",
+        "-e",
+        "A=1",
+        "-e",
+        "B=x=y",
+        "proj",
+      ],
+      { world },
+    );
+    expect(r.code).toBe(0);
+    expect(called(world, "spawn")[0]?.[0]).toEqual({
+      name: "w",
+      detach: true,
+      image: "me/worker:1",
+      removeOnExit: false,
+      project: "proj",
+      env: { A: "1", B: "x=y" },
+    });
+    // Relative paths are resolved by core, against the CLI's cwd.
+    expect(world.opened[0]?.cwd).toBe("/home/me");
+  });
+
+  test("--rm keeps the default explicit; no project is allowed", async () => {
+    const world = withParent();
+    await cli(["spawn", "-d", "--rm"], { world });
+    expect(called(world, "spawn")[0]?.[0]).toMatchObject({ removeOnExit: true, project: undefined });
+  });
+
+  test("without -d: interactive, exits with the worker's exit code", async () => {
+    const world = newWorld({ parent: { name: "hal9000-parent", state: "running" }, interactiveExitCode: 42 });
+    const r = await cli(["spawn", "/p"], { world, tty: true });
+    expect(r.code).toBe(42);
+    expect(r.stdout).toBe("claude> bye\n");
+    expect(called(world, "runInteractive")[0]?.[0]).toMatchObject({ detach: false, project: "/p" });
+    expect(called(world, "spawn")).toEqual([]);
+  });
+
+  test("--json with -d: the worker as one document", async () => {
+    const world = withParent();
+    const r = await cli(["spawn", "-d", "-n", "j", "--json"], { world });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ name: "j", state: "running", detached: true });
+  });
+
+  test("no parent: the core's error and hint", async () => {
+    const r = await cli(["spawn", "-d", "/p"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'hal9000: parent container "hal9000-parent" is not running\n  hint: start it with `hal9000 parent start` (or `hal9000 up`)\n',
+    );
+  });
+
+  test("a name in use: conflict, exit 1", async () => {
+    const world = withParent();
+    await cli(["spawn", "-d", "-n", "dup"], { world });
+    const r = await cli(["spawn", "-d", "-n", "dup"], { world });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('hal9000: a worker named "dup" already exists');
+  });
+
+  test("a flag given twice: the last one wins", async () => {
+    const world = withParent();
+    await cli(["spawn", "-d", "-n", "first", "-n", "second"], { world });
+    expect(called(world, "spawn")[0]?.[0]).toMatchObject({ name: "second" });
+  });
+});

@@ -1,0 +1,106 @@
+import { existsSync } from "node:fs";
+import { afterAll, describe, expect, test } from "vitest";
+import { called, cleanupHomes, cli, newWorld } from "./harness.js";
+
+afterAll(cleanupHomes);
+
+describe("up", () => {
+  test("from nothing with the images present: no build, home created, parent started, worker spawned", async () => {
+    const world = newWorld();
+    const r = await cli(["up", "-n", "w1", "/code/app"], { world });
+    expect(r.code).toBe(0);
+    expect(world.builds).toEqual([]);
+    const lines = r.stdout.trimEnd().split("\n");
+    expect(lines[0]).toBe("✓ Docker 20.10.24 (API 1.41) at unix:///var/run/docker.sock");
+    expect(lines[1]).toBe("✓ images present: hal9000/parent:latest, hal9000/worker:latest");
+    expect(lines[2]).toMatch(/^✓ HAL9000_HOME \/.+ \(created \d+ entries\)$/);
+    expect(lines[3]).toMatch(/^✓ parent hal9000-parent: running \(.*\) — started$/);
+    expect(lines[4]).toBe("✓ spawned worker w1 (hal9000/worker:latest, project /code/app)");
+    expect(r.stdout).toContain("  attach: hal9000 attach w1");
+    expect(existsSync(`${r.home}/config/hal9000.conf`)).toBe(true);
+    expect(called(world, "spawn")[0]?.[0]).toMatchObject({ name: "w1", detach: true, project: "/code/app" });
+    // Docker first, then the rest.
+    expect(world.calls[0]?.method).toBe("ping");
+  });
+
+  test("again: nothing to do, parent already running, no project no worker", async () => {
+    const world = newWorld();
+    const first = await cli(["up"], { world });
+    const r = await cli(["up"], { world, home: first.home });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`✓ HAL9000_HOME ${first.home}\n`);
+    expect(r.stdout).toMatch(/✓ parent hal9000-parent: running \([^\n]*\)\n/);
+    expect(r.stdout).not.toContain("— started");
+    expect(r.stdout).toContain("ready: spawn a worker with `hal9000 spawn -d <project_dir>`");
+    expect(called(world, "spawn")).toEqual([]);
+  });
+
+  test("builds only the missing images, with progress on stderr", async () => {
+    const world = newWorld({ images: new Map([["hal9000/parent:latest", "0.1.0"]]) });
+    const r = await cli(["up"], { world });
+    expect(r.code).toBe(0);
+    expect(world.builds).toHaveLength(1);
+    expect(world.builds[0]?.targets).toEqual(["worker"]);
+    expect(world.builds[0]?.cliBundle).toBeUndefined();
+    expect(r.stdout).toContain("… building hal9000/worker:latest");
+    expect(r.stdout).toMatch(/✓ built hal9000\/worker:latest in \d+s/);
+    expect(r.stdout).toContain("✓ images present: hal9000/parent:latest");
+    expect(r.stderr).toContain("[worker] built hal9000/worker:latest");
+  });
+
+  test("the parent image missing: built with the CLI bundle", async () => {
+    const world = newWorld({ images: new Map([["hal9000/worker:latest", "0.1.0"]]) });
+    await cli(["up"], { world });
+    expect(world.builds[0]).toMatchObject({
+      targets: ["parent"],
+      cliBundle: "/fake/dist/bundle/hal9000.cjs",
+    });
+  });
+
+  test("config images: a custom worker image is built under its tag", async () => {
+    const world = newWorld();
+    await cli(["up", "--worker-image", "me/claude:dev"], { world });
+    expect(world.builds[0]?.targets).toEqual(["worker"]);
+    expect(world.builds[0]?.tags).toMatchObject({ worker: "me/claude:dev", parent: "hal9000/parent:latest" });
+  });
+
+  test("an image from another hal9000 version: a warning, not a rebuild", async () => {
+    const world = newWorld({
+      images: new Map([
+        ["hal9000/parent:latest", "0.0.9"],
+        ["hal9000/worker:latest", "0.1.0"],
+      ]),
+    });
+    const r = await cli(["up"], { world });
+    expect(r.code).toBe(0);
+    expect(world.builds).toEqual([]);
+    expect(r.stderr).toContain(
+      "warning: hal9000/parent:latest was built by hal9000 0.0.9, this is 0.1.0; rebuild with `hal9000 build parent`",
+    );
+  });
+
+  test("Docker absent: a clear error before anything else happens", async () => {
+    const world = newWorld({ dockerUp: false });
+    const r = await cli(["up", "/p"], { world });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^hal9000: Cannot connect to Docker daemon/);
+    expect(r.stdout).toBe("");
+    expect(existsSync(r.home)).toBe(false);
+  });
+
+  test("--json: one document, the human lines on stderr", async () => {
+    const world = newWorld();
+    const r = await cli(["up", "/p", "--json"], { world });
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({
+      docker: { version: "20.10.24" },
+      images: { present: ["hal9000/parent:latest", "hal9000/worker:latest"], built: [] },
+      parent: { state: "running" },
+      parentStarted: true,
+      worker: { project: "/p", detached: true },
+    });
+    expect(doc.home.created.length).toBeGreaterThan(0);
+    expect(r.stderr).toContain("✓ Docker 20.10.24");
+  });
+});

@@ -1,0 +1,110 @@
+/**
+ * The one-file CLI bundle the parent image carries: self-contained (no native addons, no
+ * packages to install) and working on the parent's Debian Node 18 against the Docker socket.
+ */
+import { execFile } from "node:child_process";
+import { readdir, readFile } from "node:fs/promises";
+import { builtinModules } from "node:module";
+import path from "node:path";
+import { promisify } from "node:util";
+import Docker from "dockerode";
+import { afterAll, describe, expect, it } from "vitest";
+import { CLI_BIN, CLI_BUNDLE } from "./cli-harness.js";
+import { TEST_LABEL, uniqueName } from "./helpers/index.js";
+
+const docker = new Docker();
+const owner = uniqueName("hal9000-clitest-bundle");
+
+afterAll(async () => {
+  const left = await docker.listContainers({ all: true, filters: { label: [`${TEST_LABEL}=${owner}`] } });
+  await Promise.all(
+    left.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
+});
+
+/** Splits a non-TTY container's log buffer (8-byte frame headers: stream, 0, 0, 0, size) into its streams. */
+function demux(buf: Buffer): { stdout: string; stderr: string } {
+  const parts: Record<number, Buffer[]> = { 1: [], 2: [] };
+  for (let i = 0; i + 8 <= buf.length; ) {
+    const size = buf.readUInt32BE(i + 4);
+    parts[buf[i] === 2 ? 2 : 1]?.push(buf.subarray(i + 8, i + 8 + size));
+    i += 8 + size;
+  }
+  return {
+    stdout: Buffer.concat(parts[1] ?? []).toString(),
+    stderr: Buffer.concat(parts[2] ?? []).toString(),
+  };
+}
+
+/** Runs the parent image with `cmd` (its entrypoint execs arguments) and the bundle mounted at /b. */
+async function inParentImage(cmd: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const container = await docker.createContainer({
+    Image: "hal9000/parent:latest",
+    Cmd: cmd,
+    Labels: { [TEST_LABEL]: owner },
+    Env: ["NO_COLOR=1"],
+    HostConfig: {
+      Binds: [`${path.dirname(CLI_BUNDLE)}:/b:ro`, "/var/run/docker.sock:/var/run/docker.sock"],
+    },
+  });
+  try {
+    await container.start();
+    const { StatusCode } = await container.wait();
+    const logs = (await container.logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
+    return { code: StatusCode, ...demux(logs) };
+  } finally {
+    await container.remove({ force: true });
+  }
+}
+
+describe("dist/bundle/hal9000.cjs", () => {
+  it("is one file that requires nothing but Node builtins (ssh2's optional addons excepted)", async () => {
+    expect(await readdir(path.dirname(CLI_BUNDLE))).toEqual(["hal9000.cjs"]);
+    const text = await readFile(CLI_BUNDLE, "utf8");
+    const required = new Set([...text.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1] as string));
+    const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+    const foreign = [...required].filter((r) => !builtins.has(r)).sort();
+    // All three sit in try/catch: ssh2's native crypto and cpu-features (it falls back to pure JS;
+    // the parent only uses a unix socket) and debug's optional supports-color.
+    expect(foreign).toEqual(["./crypto/build/Release/sshcrypto.node", "cpu-features", "supports-color"]);
+  });
+
+  it("prints the same version as the npm bin", async () => {
+    const run = promisify(execFile);
+    const bundle = await run(process.execPath, [CLI_BUNDLE, "--version"]);
+    const bin = await run(process.execPath, [CLI_BIN, "--version"]);
+    expect(bundle.stdout).toBe(bin.stdout);
+    expect(bundle.stdout).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it("runs on the parent image's Node 18 and talks to Docker through the socket", async () => {
+    const node = await inParentImage(["node", "--version"]);
+    expect(node.stdout).toMatch(/^v18\./);
+    const help = await inParentImage(["node", "/b/hal9000.cjs", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("hal9000 spawn [project_dir]");
+    const doctor = await inParentImage([
+      "node",
+      "/b/hal9000.cjs",
+      "doctor",
+      "--json",
+      "--parent-name",
+      owner,
+    ]);
+    const doc = JSON.parse(doctor.stdout);
+    const docker = doc.checks.find((c: { name: string }) => c.name === "docker");
+    expect(docker).toMatchObject({ ok: true });
+    expect(docker.detail).toMatch(/^Docker \S+, API 1\.\d+/);
+    // The image's own copy on PATH is a build of the same CLI.
+    const own = await inParentImage(["hal9000", "--version"]);
+    expect(own).toMatchObject({
+      code: 0,
+      stdout: (await inParentImage(["node", "/b/hal9000.cjs", "--version"])).stdout,
+    });
+  });
+});

@@ -97,9 +97,19 @@ describe("spawning (seed: spawn-worker.sh)", () => {
       "hal9000.version": expect.any(String),
     });
     const home = path.join(fleet.home.home, "workers", w.name);
-    expect(info.Mounts.map((m) => [m.Type, m.Source, m.Destination])).toEqual([
-      ["bind", home, "/home/worker"],
-    ]);
+    // The stub's ANTHROPIC_API_KEY travels as a read-only file, never as a variable.
+    expect(info.Mounts.map((m) => [m.Type, m.Source, m.Destination, m.RW])).toEqual(
+      expect.arrayContaining([
+        ["bind", home, "/home/worker", true],
+        [
+          "bind",
+          path.join(fleet.home.home, "secrets", "workers", w.name, "credential"),
+          "/run/hal9000/credential",
+          false,
+        ],
+      ]),
+    );
+    expect(info.Mounts).toHaveLength(2);
     // Still running once claude has drawn its screen: it holds its TTY, waiting for input.
     await waitFor(
       "claude to draw its screen",
@@ -253,11 +263,17 @@ describe("projects, users and options", () => {
     await local.stop(w.name);
   });
 
-  it("passes ANTHROPIC_API_KEY from the caller and extra env to the worker", async () => {
+  it("passes extra env to the worker, and the caller's ANTHROPIC_API_KEY as a read-only file, not a variable", async () => {
     const withKey = await fleet.open({ env: testEnv({ ANTHROPIC_API_KEY: "sk-test-key" }) });
     const w = await withKey.spawn({ command: SLEEP, env: { EXTRA_VAR: "extra" } });
-    const r = await execIn(fleet.docker, w.name, ["sh", "-c", 'echo "$ANTHROPIC_API_KEY $EXTRA_VAR $HOME"']);
-    expect(r.output).toBe("sk-test-key extra /home/worker\n");
+    const r = await execIn(fleet.docker, w.name, [
+      "sh",
+      "-c",
+      'echo "[$ANTHROPIC_API_KEY] $EXTRA_VAR $HOME"',
+    ]);
+    expect(r.output).toBe("[] extra /home/worker\n");
+    const file = await execIn(fleet.docker, w.name, ["cat", "/run/hal9000/credential"]);
+    expect(file.output).toBe("sk-test-key\n");
     await withKey.stop(w.name);
   });
 

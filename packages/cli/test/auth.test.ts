@@ -58,6 +58,16 @@ describe("auth set", () => {
     expect(r.stderr).toContain("hal9000 auth set");
     expect(r.stdout + r.stderr).not.toContain("AbCdEf");
     await expect(readdir(secrets(r.home))).rejects.toThrow(/ENOENT/);
+    // Nor as an unknown option's value, and the usage line does not suggest one.
+    const opt = await cli(["auth", "set", `--key=${KEY}`], { stdin: KEY });
+    expect(opt.code).toBe(2);
+    expect(opt.stdout + opt.stderr).not.toContain("AbCdEf");
+    expect((await cli(["auth", "set", "--help"])).stdout).toMatch(/^hal9000 auth set\n/);
+  });
+
+  test("config flags still work with it", async () => {
+    const r = await cli(["auth", "set", "--parent-name", "p2", "--json"], { stdin: KEY });
+    expect(r.code, r.stderr).toBe(0);
   });
 
   test("empty stdin, a bad value or a kind that contradicts the prefix: a clear error, nothing stored", async () => {

@@ -7,26 +7,35 @@ import type { CoreContext } from "./context.js";
 import { CoordinatorLog } from "./coordinator-log.js";
 import { dockerMessage, dockerStatus, mapDockerError } from "./docker.js";
 import {
+  isOwned,
   isWorkerOf,
   LABEL_DETACHED,
   LABEL_PARENT,
   LABEL_PROJECT,
   LABEL_REMOVE_ON_EXIT,
+  LABEL_ROLE,
   labelFlag,
   roleFilter,
 } from "./labels.js";
 import { containerLogStream, workerLogPath } from "./logs.js";
+import { collectOrphans, describeOrphans } from "./orphans.js";
+import { repairWorkerNetworks } from "./recovery.js";
+import { withSpawnLock } from "./spawn-lock.js";
 import { HAL9000_VERSION } from "./version.js";
 import { ACTIVE_STATES } from "./worker-info.js";
 
 export const COORDINATOR_PID_FILE = "coordinator.pid";
 export const COORDINATOR_LOG_FILE = "coordinator.log";
 const DAY_MS = 86_400_000;
+/** The sweep waits this long at most for the spawn lock; a busy lock means spawns are at work, and the next sweep comes. */
+const SWEEP_LOCK_TIMEOUT_MS = 5_000;
 
 export interface CoordinatorOptions {
   signal: AbortSignal;
   /** First and longest pause before reconnecting a broken event stream. */
   reconnectDelayMs?: { min: number; max: number };
+  /** How often to look for what interrupted spawns left behind (default 60 s). */
+  sweepIntervalMs?: number;
 }
 
 /** The subset of a Docker event hal9000 reads. */
@@ -43,8 +52,11 @@ interface DockerEvent {
 /**
  * The parent's main process: keeps session records true to Docker (start → running,
  * die → exited with its code, destroy → ended), saves each worker's output to
- * `<logs>/<worker>.log`, and reconnects to the event stream when it breaks. Returns
- * when `signal` aborts.
+ * `<logs>/<worker>.log`, and reconnects to the event stream when it breaks. When it
+ * starts, reconnects, or sees the parent start, it brings workers left in a dead network
+ * namespace back into the parent's (recovery.ts); at start, on reconnect and every
+ * sweepIntervalMs it removes what interrupted spawns left (orphans.ts). Returns when
+ * `signal` aborts.
  */
 export async function runCoordinator(ctx: CoreContext, opts: CoordinatorOptions): Promise<void> {
   await initHome(ctx.layout);
@@ -62,6 +74,9 @@ export async function runCoordinator(ctx: CoreContext, opts: CoordinatorOptions)
 }
 
 interface Follower {
+  id: string;
+  /** When it began (ms): a start of the same container after this is a restart. */
+  createdMs: number;
   file: WriteStream;
   stream?: NodeJS.ReadableStream;
 }
@@ -71,6 +86,7 @@ class Coordinator {
   readonly #log: CoordinatorLog;
   readonly #signal: AbortSignal;
   readonly #delay: { min: number; max: number };
+  readonly #sweepMs: number;
   readonly #followers = new Map<string, Follower>();
   readonly #seen = new Set<string>();
   #queue: Promise<void> = Promise.resolve();
@@ -81,6 +97,7 @@ class Coordinator {
     this.#log = log;
     this.#signal = opts.signal;
     this.#delay = opts.reconnectDelayMs ?? { min: 1000, max: 30_000 };
+    this.#sweepMs = opts.sweepIntervalMs ?? 60_000;
   }
 
   get #parent(): string {
@@ -92,38 +109,76 @@ class Coordinator {
     this.#log.info(
       `coordinator started: pid ${process.pid}, parent "${this.#parent}", hal9000 ${HAL9000_VERSION}, home ${layout.home}`,
     );
+    // Workers first: after a parent restart they have no network until this runs.
+    await this.#repair();
     await this.#prune(config.logRetentionDays);
     // Events from this second on are replayed on connect, so nothing between reconcile and subscribe is lost.
     this.#since = Math.floor(Date.now() / 1000);
+    await this.#sweep();
     await this.#reconcile();
+    const sweeper = setInterval(() => this.#enqueueTask("sweep", () => this.#sweep()), this.#sweepMs);
+    sweeper.unref();
     let delay = this.#delay.min;
-    while (!this.#signal.aborted) {
-      try {
-        const stream = await this.#ctx.docker.getEvents({
-          since: this.#since,
-          filters: {
-            type: ["container"],
-            event: ["start", "die", "destroy"],
-            label: roleFilter("worker", this.#parent).label,
-          },
+    let broken = false;
+    try {
+      while (!this.#signal.aborted) {
+        try {
+          const stream = await this.#ctx.docker.getEvents({
+            since: this.#since,
+            filters: {
+              type: ["container"],
+              event: ["start", "die", "destroy"],
+              // Any hal9000 container: this parent's workers, and the parent itself (its start means new namespace).
+              label: [LABEL_ROLE],
+            },
+          });
+          delay = this.#delay.min;
+          if (broken) this.#log.info("watching Docker events again");
+          else this.#log.debug("watching Docker events");
+          await this.#consume(stream);
+          if (this.#signal.aborted) break;
+          this.#log.warn(`Docker event stream ended; reconnecting in ${delay} ms`);
+        } catch (err) {
+          if (this.#signal.aborted) break;
+          this.#log.warn(
+            `Docker event stream failed (${mapDockerError(err, this.#ctx.docker, "events").message}); retrying in ${delay} ms`,
+          );
+        }
+        broken = true;
+        await sleep(delay, this.#signal);
+        delay = Math.min(delay * 2, this.#delay.max);
+        if (this.#signal.aborted) break;
+        // What happened while nobody listened (a daemon restart restarts the parent, stops workers).
+        await this.#run("reconcile", async () => {
+          await this.#repair();
+          await this.#sweep();
+          await this.#reconcile();
         });
-        delay = this.#delay.min;
-        this.#log.debug("watching Docker events");
-        await this.#consume(stream);
-        if (this.#signal.aborted) break;
-        this.#log.warn(`Docker event stream ended; reconnecting in ${delay} ms`);
-      } catch (err) {
-        if (this.#signal.aborted) break;
-        this.#log.warn(
-          `Docker event stream failed (${mapDockerError(err, this.#ctx.docker, "events").message}); retrying in ${delay} ms`,
-        );
       }
-      await sleep(delay, this.#signal);
-      delay = Math.min(delay * 2, this.#delay.max);
-      if (this.#signal.aborted) break;
-      await this.#reconcile().catch((err: unknown) =>
-        this.#log.warn(`reconcile failed: ${(err as Error).message}`),
-      );
+    } finally {
+      clearInterval(sweeper);
+    }
+  }
+
+  /** Restarts or recreates workers left in a dead network namespace. */
+  async #repair(): Promise<void> {
+    try {
+      await repairWorkerNetworks(this.#ctx, this.#log);
+    } catch (err) {
+      this.#log.warn(`cannot check the workers' network: ${(err as Error).message}`);
+    }
+  }
+
+  /** Removes what interrupted spawns left behind; skipped while spawns hold the lock. */
+  async #sweep(): Promise<void> {
+    try {
+      const report = await withSpawnLock(this.#ctx.layout, () => collectOrphans(this.#ctx), {
+        timeoutMs: SWEEP_LOCK_TIMEOUT_MS,
+      });
+      const text = describeOrphans(report);
+      if (text) this.#log.info(text);
+    } catch (err) {
+      this.#log.debug(`orphan sweep skipped: ${(err as Error).message}`);
     }
   }
 
@@ -191,11 +246,19 @@ class Coordinator {
   }
 
   #enqueue(ev: DockerEvent): void {
+    this.#enqueueTask(`handling ${ev.Action ?? ev.status} event`, () => this.#handle(ev));
+  }
+
+  /** Everything that writes records runs in one queue, in order. */
+  #enqueueTask(what: string, task: () => Promise<void>): void {
     this.#queue = this.#queue
-      .then(() => this.#handle(ev))
-      .catch((err: unknown) =>
-        this.#log.error(`handling ${ev.Action ?? ev.status} event: ${(err as Error).message}`),
-      );
+      .then(task)
+      .catch((err: unknown) => this.#log.error(`${what}: ${(err as Error).message}`));
+  }
+
+  #run(what: string, task: () => Promise<void>): Promise<void> {
+    this.#enqueueTask(what, task);
+    return this.#queue;
   }
 
   async #handle(ev: DockerEvent): Promise<void> {
@@ -203,23 +266,40 @@ class Coordinator {
     const id = ev.Actor?.ID ?? ev.id ?? "";
     const attrs = ev.Actor?.Attributes ?? {};
     const name = attrs.name;
-    if (ev.Type !== "container" || !name || !isWorkerOf(attrs, this.#parent)) return;
+    if (ev.Type !== "container" || !name) return;
+    const ours = isWorkerOf(attrs, this.#parent);
+    const parentStart = action === "start" && name === this.#parent && isOwned(attrs, "parent");
+    if (!ours && !parentStart) return;
     const key = `${id}:${action}:${ev.timeNano ?? ev.time}`;
     if (this.#seen.has(key)) return; // replayed after a reconnect
     if (this.#seen.size > 10_000) this.#seen.clear();
     this.#seen.add(key);
     if (ev.time) this.#since = Math.max(this.#since, ev.time);
+    if (parentStart) {
+      this.#log.info(`parent ${name} started (${id.slice(0, 12)}); checking its workers' network`);
+      await this.#repair();
+      return;
+    }
     const at = new Date(
       ev.timeNano ? Math.floor(ev.timeNano / 1e6) : (ev.time ?? Date.now() / 1000) * 1000,
     ).toISOString();
     const sessions = this.#ctx.sessions;
     switch (action) {
-      case "start":
+      case "start": {
+        // Handled late (or replayed): a container already gone gets no record (its destroy follows),
+        // and one already stopped keeps what its die event says.
+        const live = await this.#ctx.docker
+          .getContainer(id)
+          .inspect()
+          .catch(() => undefined);
+        if (!live) return;
         await this.#ensureRecord(name, id, attrs, at);
+        if (!live.State.Running) return;
         await sessions.update(name, { state: "running", startedAt: at, exitCode: null, finishedAt: null });
         this.#log.info(`worker ${name} started (${id.slice(0, 12)}, image ${attrs.image ?? "?"})`);
-        this.#follow(name, id, ev.time ?? 0);
+        this.#follow(name, id, ev.time ?? 0, Date.parse(at));
         return;
+      }
       case "die": {
         const record = await sessions.read(name);
         if (record && record.id !== id) return; // an older container of the same name
@@ -342,12 +422,23 @@ class Coordinator {
     }
   }
 
-  /** Appends a worker's output to its log file while it runs. */
-  #follow(name: string, id: string, since: number): void {
-    if (this.#followers.has(name) || this.#signal.aborted) return;
+  /**
+   * Appends a worker's output to its log file while it runs. A new container under the
+   * name, or a restart (`startedMs` after the follower began), replaces the follower: the
+   * old stream may not have ended yet. A replayed start of the one followed changes nothing.
+   */
+  #follow(name: string, id: string, since: number, startedMs?: number): void {
+    if (this.#signal.aborted) return;
+    const current = this.#followers.get(name);
+    if (current && current.id === id && (startedMs === undefined || startedMs <= current.createdMs)) return;
+    if (current) {
+      this.#followers.delete(name);
+      (current.stream as { destroy?: () => void } | undefined)?.destroy?.();
+      current.file.end();
+    }
     const file = createWriteStream(workerLogPath(this.#ctx.layout.logs, name), { flags: "a" });
     file.on("error", (err) => this.#log.warn(`cannot write the log of ${name}: ${err.message}`));
-    const follower: Follower = { file };
+    const follower: Follower = { id, createdMs: Date.now(), file };
     this.#followers.set(name, follower);
     const done = () => {
       if (this.#followers.get(name) === follower) this.#followers.delete(name);

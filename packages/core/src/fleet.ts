@@ -5,15 +5,21 @@ import { Hal9000Error, NotFoundError } from "./errors.js";
 import { isWorkerOf, roleFilter } from "./labels.js";
 import { logFor } from "./log.js";
 import { validateContainerName } from "./names.js";
+import { collectOrphans, describeOrphans } from "./orphans.js";
 import { type ParentStatus, parentStatus, STOP_TIMEOUT_SECONDS } from "./parent.js";
+import { markStopAll, withSpawnLock } from "./spawn-lock.js";
 import { type RawStats, type WorkerStats, workerStats } from "./stats.js";
 import { ACTIVE_STATES, type WorkerInfo, workerInfoFromList } from "./worker-info.js";
+import { limitsFromHostConfig, type WorkerLimitsInfo } from "./worker-limits.js";
 
 const log = logFor("fleet");
 
+/** A worker in `status`: what it is, its live figures, its limits and the UID:GID it runs as. */
+export type WorkerStatus = WorkerInfo & WorkerStats & { limits: WorkerLimitsInfo; user: string | null };
+
 export interface FleetStatus {
   parent: ParentStatus;
-  workers: (WorkerInfo & WorkerStats)[];
+  workers: WorkerStatus[];
   sessionRecords: number;
   corruptRecords: number;
 }
@@ -124,9 +130,19 @@ async function markRecord(
   }
 }
 
-/** Stops every active worker of this parent, in parallel; returns their names. */
-export async function stopAllWorkers(ctx: CoreContext): Promise<string[]> {
-  const active = (await listWorkerContainers(ctx)).filter((c) => ACTIVE_STATES.has(c.State));
+/**
+ * Stops every active worker of this parent, in parallel; returns their names. Spawns in
+ * flight lose: under the spawn lock (so none is half-way) it marks when it was called, and
+ * every spawn called before that and still waiting for the lock gives up; the ones that
+ * already hold it finish first and are listed here.
+ */
+export async function stopAllWorkers(ctx: CoreContext, calledAt = Date.now()): Promise<string[]> {
+  const active = await withSpawnLock(ctx.layout, async () => {
+    await markStopAll(ctx.layout, ctx.config.parentName, calledAt);
+    const orphans = describeOrphans(await collectOrphans(ctx));
+    if (orphans) log(orphans);
+    return (await listWorkerContainers(ctx)).filter((c) => ACTIVE_STATES.has(c.State));
+  });
   const names = active.map((c) => (c.Names[0] ?? c.Id).replace(/^\//, ""));
   const results = await Promise.allSettled(active.map((c, i) => stopContainer(ctx, c, names[i] ?? c.Id)));
   const failed = results.flatMap((r, i) =>
@@ -149,6 +165,20 @@ async function oneShotStats(ctx: CoreContext, id: string): Promise<RawStats | un
   }
 }
 
+/** Limits and user from the container (none when it was removed meanwhile). */
+async function workerHardening(
+  ctx: CoreContext,
+  id: string,
+): Promise<{ limits: WorkerLimitsInfo; user: string | null }> {
+  try {
+    const info = await ctx.docker.getContainer(id).inspect();
+    return { limits: limitsFromHostConfig(info.HostConfig), user: info.Config.User || null };
+  } catch (err) {
+    log("no inspect for %s: %s", id.slice(0, 12), (err as Error).message);
+    return { limits: limitsFromHostConfig(undefined), user: null };
+  }
+}
+
 /** Parent, workers with uptime/CPU/memory (one non-streaming stats call each, in parallel), records. */
 export async function fleetStatus(ctx: CoreContext): Promise<FleetStatus> {
   const [parent, workers, records] = await Promise.all([
@@ -158,10 +188,13 @@ export async function fleetStatus(ctx: CoreContext): Promise<FleetStatus> {
   ]);
   const now = new Date();
   const withStats = await Promise.all(
-    workers.map(async (w) => {
+    workers.map(async (w): Promise<WorkerStatus> => {
       const running = w.state === "running";
-      const raw = running ? await oneShotStats(ctx, w.id) : undefined;
-      return { ...w, ...workerStats(raw, w.startedAt, running, now) };
+      const [raw, hardening] = await Promise.all([
+        running ? oneShotStats(ctx, w.id) : undefined,
+        workerHardening(ctx, w.id),
+      ]);
+      return { ...w, ...workerStats(raw, w.startedAt, running, now), ...hardening };
     }),
   );
   return {

@@ -111,14 +111,16 @@ export class Hal9000 {
 
   /** Creates and starts a worker; for an interactive session use runInteractive. */
   async spawn(opts: SpawnOptions = {}): Promise<WorkerInfo> {
+    const calledAt = Date.now(); // a stop-all called after this cancels the spawn if it still waits
     await this.ping();
-    return spawnWorker(this.#ctx, opts);
+    return spawnWorker(this.#ctx, opts, { calledAt });
   }
 
   /** Spawns a worker on the caller's terminal (raw mode, resize) and returns its exit code. */
   async runInteractive(opts: SpawnOptions, io: TerminalIO): Promise<number> {
+    const calledAt = Date.now();
     await this.ping();
-    return runInteractive(this.#ctx, opts, io);
+    return runInteractive(this.#ctx, opts, io, calledAt);
   }
 
   async list(): Promise<WorkerInfo[]> {
@@ -136,9 +138,11 @@ export class Hal9000 {
     return stopWorker(this.#ctx, name);
   }
 
+  /** Stops every worker, and cancels the spawns called before it that have not started yet. */
   async stopAll(): Promise<string[]> {
+    const calledAt = Date.now();
     await this.ping();
-    return stopAllWorkers(this.#ctx);
+    return stopAllWorkers(this.#ctx, calledAt);
   }
 
   async logs(name: string, opts: LogOptions = {}): Promise<NodeJS.ReadableStream> {

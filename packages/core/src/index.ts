@@ -1,3 +1,9 @@
+export {
+  CLAUDE_HOST_CONFIG_PATH,
+  CLAUDE_STATE_ENTRIES,
+  type ClaudeHomeOptions,
+  prepareClaudeHome,
+} from "./claude-home.js";
 export type { CoreContext } from "./context.js";
 export {
   COORDINATOR_LOG_FILE,
@@ -6,7 +12,7 @@ export {
 } from "./coordinator.js";
 export * from "./docker.js";
 export * from "./errors.js";
-export type { FleetStatus } from "./fleet.js";
+export type { FleetStatus, WorkerStatus } from "./fleet.js";
 export { Hal9000, type Hal9000Options } from "./hal9000.js";
 export {
   CONTAINER_SOCKET_PATH,
@@ -33,6 +39,13 @@ export {
   WORKER_NAME_PREFIX,
 } from "./names.js";
 export {
+  type IntentUndo,
+  type OrphanReport,
+  planIntentUndo,
+  SPAWN_INTENT_FILE,
+  type SpawnIntent,
+} from "./orphans.js";
+export {
   type ContainerState,
   forwardedConfigEnv,
   HOST_SOCKET_ENV,
@@ -42,6 +55,19 @@ export {
   STOP_TIMEOUT_SECONDS,
 } from "./parent.js";
 export {
+  compareDockerTimes,
+  type NetworkRepair,
+  type ParentNetwork,
+  planNetworkRepairs,
+  REPAIR_STOP_TIMEOUT_SECONDS,
+  type RepairResult,
+  recreateOptions,
+  type WorkerNetwork,
+} from "./recovery.js";
+export { SPAWN_LOCK, SPAWN_LOCK_TIMEOUT_MS } from "./spawn-lock.js";
+export {
+  type CredentialMount,
+  limitOverrides,
   type SpawnOptions,
   validateSpawnOptions,
   type WorkerLimits,
@@ -54,4 +80,30 @@ export {
 export { cpuPercent, memoryUsage, type RawStats, uptimeSeconds, type WorkerStats } from "./stats.js";
 export { runTerminal, type TerminalIO, type TerminalSession } from "./terminal.js";
 export { HAL9000_VERSION } from "./version.js";
+export {
+  API_KEY_HELPER,
+  CREDENTIAL_ENV,
+  CREDENTIAL_MOUNT_PATH,
+  type CredentialSource,
+  claudeSettingsWith,
+  credentialFileContent,
+  OAUTH_MOUNT_PATH,
+  pickCredential,
+  pruneWorkerCredentials,
+  removeWorkerCredential,
+  removeWorkerCredentials,
+  type WorkerCredential,
+  withoutCredentialEnv,
+  workerSecretsDir,
+  workerSecretsRoot,
+} from "./worker-credential.js";
+export {
+  assertNotDockerSocket,
+  assertWorkerIsolation,
+  DOCKER_ENV_NAMES,
+  DOCKER_SOCKET_PATHS,
+  dockerSocketProblem,
+} from "./worker-guard.js";
 export { ACTIVE_STATES, type WorkerInfo } from "./worker-info.js";
+export { limitsFromHostConfig, type WorkerLimitsInfo } from "./worker-limits.js";
+export { FALLBACK_WORKER_USER, workerUser } from "./worker-user.js";

@@ -1,5 +1,6 @@
-import { parseDockerSize } from "@hal9000/volumes";
+import { CONFIG_KEYS, type Hal9000Config, parseDockerSize } from "@hal9000/volumes";
 import type Docker from "dockerode";
+import { CLAUDE_HOST_CONFIG_PATH } from "./claude-home.js";
 import { InvalidInputError } from "./errors.js";
 import type { Owner } from "./host-paths.js";
 import { WORKER_HOME_PATH, WORKSPACE_PATH } from "./host-paths.js";
@@ -13,6 +14,9 @@ import {
   LABEL_WORKER_HOME,
 } from "./labels.js";
 import { validateContainerName } from "./names.js";
+import { withoutCredentialEnv } from "./worker-credential.js";
+import { assertWorkerIsolation, DOCKER_ENV_NAMES } from "./worker-guard.js";
+import { FALLBACK_WORKER_USER } from "./worker-user.js";
 
 /** What a caller may ask of a new worker (the seed's spawn-worker.sh options). */
 export interface SpawnOptions {
@@ -22,7 +26,30 @@ export interface SpawnOptions {
   removeOnExit?: boolean;
   project?: string;
   command?: string[];
+  /**
+   * Extra environment. ANTHROPIC_API_KEY / CLAUDE_CODE_OAUTH_TOKEN given here are not passed
+   * as variables: they become the worker's read-only credential file. DOCKER_HOST is refused.
+   */
   env?: Record<string, string>;
+  /** Memory limit: docker-style size ("512m", "4g") or bytes; default WORKER_MEMORY. */
+  memory?: string | number;
+  /** CPUs, may be fractional; default WORKER_CPUS. */
+  cpus?: number;
+  /** Most processes; default WORKER_PIDS_LIMIT. */
+  pidsLimit?: number;
+  /**
+   * The seed's MCP "Option A": the host's ~/.claude read-only at /home/worker/.claude-host,
+   * linked into the worker's own writable ~/.claude (only when spawning from the host).
+   */
+  mountClaudeConfig?: boolean;
+}
+
+/** A read-only file mount carrying the worker's credential. */
+export interface CredentialMount {
+  /** Host path of the per-worker secret file. */
+  source: string;
+  /** Where the worker sees it. */
+  target: string;
 }
 
 /** Everything decided about a worker before it is created: host paths, user, limits. */
@@ -37,12 +64,18 @@ export interface WorkerSpec {
   project: string | null;
   /** Host path of the worker's Claude home, mounted at /home/worker. */
   workerHome: string;
-  /** Run as this UID:GID; undefined keeps the image's user. */
+  /** Run as this UID:GID (never root); undefined runs as FALLBACK_WORKER_USER. */
   user?: Owner;
   command?: string[];
   env: Record<string, string>;
   limits: WorkerLimits;
   version: string;
+  /** The credential file, mounted read-only. */
+  credential?: CredentialMount;
+  /** Host path of the host's Claude config, mounted read-only at CLAUDE_HOST_CONFIG_PATH. */
+  claudeConfig?: string;
+  /** Host paths of the Docker socket besides the usual ones: never mounted into a worker. */
+  dockerSockets?: string[];
 }
 
 export interface WorkerLimits {
@@ -84,21 +117,61 @@ export function validateSpawnOptions(opts: SpawnOptions): void {
         hint: `e.g. ${key}=value`,
       });
     }
+    if (DOCKER_ENV_NAMES.includes(key)) {
+      throw new InvalidInputError(`refusing to pass ${key} to a worker`, {
+        hint: "workers never talk to the Docker daemon (its socket is root on the host); remove it",
+      });
+    }
+  }
+  limitOverrides(opts);
+  if (opts.mountClaudeConfig !== undefined && typeof opts.mountClaudeConfig !== "boolean") {
+    throw new InvalidInputError("mountClaudeConfig must be true or false", {
+      hint: "e.g. { mountClaudeConfig: true }",
+    });
   }
 }
 
+type LimitKey = "workerMemory" | "workerCpus" | "workerPidsLimit";
+
+/** Checks a per-spawn limit with the same parser as hal9000.conf, so both accept the same values. */
+function checkLimit<K extends LimitKey>(prop: K, option: string, value: unknown): Hal9000Config[K] {
+  const spec = CONFIG_KEYS.find((k) => k.prop === prop);
+  const memory = prop === "workerMemory";
+  // Memory may be a size string or bytes; CPUs and processes are numbers.
+  const typeOk = typeof value === "number" || (memory && typeof value === "string");
+  const parsed = spec && typeOk ? spec.parse(String(value)) : undefined;
+  if (!parsed?.ok) {
+    const problem = parsed
+      ? parsed.problem
+      : `${option} must be a ${memory ? "size or a number of bytes" : "number"}`;
+    throw new InvalidInputError(`invalid ${option} ${JSON.stringify(value)}: ${problem}`, {
+      hint:
+        parsed?.hint ??
+        (memory ? 'e.g. memory: "512m"' : `e.g. ${option}: ${prop === "workerCpus" ? 1.5 : 256}`),
+    });
+  }
+  return parsed.value as Hal9000Config[K];
+}
+
+/** The limits a spawn sets itself, validated (as config values). */
+export function limitOverrides(
+  opts: Pick<SpawnOptions, "memory" | "cpus" | "pidsLimit">,
+): Partial<Pick<Hal9000Config, LimitKey>> {
+  const out: Partial<Pick<Hal9000Config, LimitKey>> = {};
+  if (opts.memory !== undefined) out.workerMemory = checkLimit("workerMemory", "memory", opts.memory);
+  if (opts.cpus !== undefined) out.workerCpus = checkLimit("workerCpus", "cpus", opts.cpus);
+  if (opts.pidsLimit !== undefined)
+    out.workerPidsLimit = checkLimit("workerPidsLimit", "pidsLimit", opts.pidsLimit);
+  return out;
+}
+
 /**
- * The worker's environment: HOME is its Claude home; ANTHROPIC_API_KEY passes on from the
- * caller as in the seed (note: `docker inspect` shows it); the caller's extra env wins.
+ * The worker's environment: HOME is its Claude home, then the caller's extra env. Nothing
+ * from the caller's own environment, and no credential variable: `docker inspect` shows every
+ * variable, so a key travels as a read-only file instead (see worker-credential.ts).
  */
-export function workerEnv(
-  callerEnv: NodeJS.ProcessEnv,
-  extra: Record<string, string> = {},
-): Record<string, string> {
-  const env: Record<string, string> = { HOME: WORKER_HOME_PATH };
-  const key = callerEnv.ANTHROPIC_API_KEY;
-  if (key) env.ANTHROPIC_API_KEY = key;
-  return { ...env, ...extra };
+export function workerEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return { HOME: WORKER_HOME_PATH, ...withoutCredentialEnv(extra) };
 }
 
 function memoryBytes(text: string): number {
@@ -111,15 +184,16 @@ function memoryBytes(text: string): number {
   return bytes;
 }
 
-export function workerLimits(config: {
-  workerMemory: string;
-  workerCpus: number;
-  workerPidsLimit: number;
-}): WorkerLimits {
+/** The limits of a worker: the spawn's own (validated) over WORKER_MEMORY / WORKER_CPUS / WORKER_PIDS_LIMIT. */
+export function workerLimits(
+  config: { workerMemory: string; workerCpus: number; workerPidsLimit: number },
+  opts: Pick<SpawnOptions, "memory" | "cpus" | "pidsLimit"> = {},
+): WorkerLimits {
+  const c = { ...config, ...limitOverrides(opts) };
   return {
-    memoryBytes: memoryBytes(config.workerMemory),
-    nanoCpus: Math.round(config.workerCpus * 1e9),
-    pidsLimit: config.workerPidsLimit,
+    memoryBytes: memoryBytes(c.workerMemory),
+    nanoCpus: Math.round(c.workerCpus * 1e9),
+    pidsLimit: c.workerPidsLimit,
   };
 }
 
@@ -141,11 +215,33 @@ export function workerLabels(spec: WorkerSpec): Record<string, string> {
  * keeps claude running in a terminal it can be attached to (a shell without a TTY would
  * exit at once). Bind mounts use `Mounts`, which fails on a missing source where `Binds`
  * would silently create it.
+ *
+ * Hardened whatever the spec says: never root, every capability dropped (a non-root agent
+ * needs none: tested with claude's tools, files and processes), no-new-privileges (setuid
+ * binaries gain nothing), limits on memory, CPU and processes, and the isolation guard
+ * (no Docker socket, no DOCKER_HOST, nothing privileged) checks the finished request.
  */
 export function workerCreateOptions(spec: WorkerSpec): Docker.ContainerCreateOptions {
+  const user = spec.user ?? FALLBACK_WORKER_USER;
+  if (user.uid === 0) {
+    throw new InvalidInputError("refusing to run a worker as root (UID 0)", {
+      hint: "workers run as the project's owner, or a non-root fallback UID",
+    });
+  }
   const mounts: Docker.MountSettings[] = [];
   if (spec.project !== null) mounts.push({ Type: "bind", Source: spec.project, Target: WORKSPACE_PATH });
   mounts.push({ Type: "bind", Source: spec.workerHome, Target: WORKER_HOME_PATH });
+  if (spec.credential) {
+    mounts.push({
+      Type: "bind",
+      Source: spec.credential.source,
+      Target: spec.credential.target,
+      ReadOnly: true,
+    });
+  }
+  if (spec.claudeConfig !== undefined) {
+    mounts.push({ Type: "bind", Source: spec.claudeConfig, Target: CLAUDE_HOST_CONFIG_PATH, ReadOnly: true });
+  }
   const interactive = !spec.detach;
   const options: Docker.ContainerCreateOptions = {
     name: spec.name,
@@ -156,7 +252,7 @@ export function workerCreateOptions(spec: WorkerSpec): Docker.ContainerCreateOpt
     AttachStdin: interactive,
     AttachStdout: interactive,
     AttachStderr: interactive,
-    Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
+    Env: Object.entries(withoutCredentialEnv(spec.env)).map(([k, v]) => `${k}=${v}`),
     Labels: workerLabels(spec),
     HostConfig: {
       NetworkMode: `container:${spec.parentName}`,
@@ -167,10 +263,13 @@ export function workerCreateOptions(spec: WorkerSpec): Docker.ContainerCreateOpt
       Memory: spec.limits.memoryBytes,
       NanoCpus: spec.limits.nanoCpus,
       PidsLimit: spec.limits.pidsLimit,
+      CapDrop: ["ALL"],
+      SecurityOpt: ["no-new-privileges"],
     },
+    User: `${user.uid}:${user.gid}`,
   };
   if (spec.command !== undefined) options.Cmd = spec.command;
   if (spec.project !== null) options.WorkingDir = WORKSPACE_PATH;
-  if (spec.user !== undefined) options.User = `${spec.user.uid}:${spec.user.gid}`;
+  assertWorkerIsolation(options, spec.dockerSockets);
   return options;
 }

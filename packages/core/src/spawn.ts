@@ -11,11 +11,13 @@ import {
   ParentNotRunningError,
 } from "./errors.js";
 import { listWorkerContainers } from "./fleet.js";
-import { ownerOf, resolveProject, toHostPath } from "./host-paths.js";
+import { resolveProject, toHostPath } from "./host-paths.js";
 import { isOwned } from "./labels.js";
 import { logFor } from "./log.js";
 import { generateWorkerName } from "./names.js";
+import { clearSpawnIntent, collectOrphans, describeOrphans, writeSpawnIntent } from "./orphans.js";
 import { requireImage, requireRunningParent } from "./parent.js";
+import { assertNotCancelled, withSpawnLock } from "./spawn-lock.js";
 import {
   type SpawnOptions,
   validateSpawnOptions,
@@ -26,6 +28,7 @@ import {
 } from "./spawn-options.js";
 import { HAL9000_VERSION } from "./version.js";
 import { type WorkerInfo, workerInfoFromInspect } from "./worker-info.js";
+import { prepareWorkerFiles, resolveWorkerSecurity } from "./worker-setup.js";
 
 const log = logFor("spawn");
 
@@ -51,7 +54,7 @@ const exists = (p: string) =>
 /** Checks, then creates the worker's home, container and session record (not started). */
 export async function createWorker(ctx: CoreContext, opts: SpawnOptions): Promise<CreatedWorker> {
   validateSpawnOptions(opts);
-  const limits = workerLimits(ctx.config);
+  const limits = workerLimits(ctx.config, opts);
   const parent = await requireRunningParent(ctx);
   const slots = (await listWorkerContainers(ctx)).filter((c) => SLOT_STATES.has(c.State)).length;
   if (slots >= ctx.config.workerMaxCount) {
@@ -65,8 +68,9 @@ export async function createWorker(ctx: CoreContext, opts: SpawnOptions): Promis
   const image = opts.image ?? ctx.config.workerImage;
   await requireImage(ctx, image, "worker");
   const project = opts.project === undefined ? undefined : await resolveProject(ctx.paths, opts.project);
-  // Files the agent writes must belong to the host user: the project's owner, else HAL9000_HOME's.
-  const user = project?.owner ?? (await ownerOf(ctx.layout.home));
+  // Who it runs as (never root), its credential (a read-only file), the host's Claude config if asked.
+  const security = await resolveWorkerSecurity(ctx, opts, project);
+  const user = security.user;
   const detach = opts.detach ?? true;
   const removeOnExit = opts.removeOnExit ?? ctx.config.workerRemoveOnExit;
 
@@ -82,7 +86,16 @@ export async function createWorker(ctx: CoreContext, opts: SpawnOptions): Promis
     const homeLocal = workerHomePath(ctx.layout, name);
     const homeExisted = await exists(homeLocal);
     if (generated && homeExisted) continue; // a stale home of another worker: draw again
+    // Before making anything: if this process dies, the next spawn lock holder undoes it.
+    await writeSpawnIntent(ctx.layout, { name, parent: parent.name, homeCreated: !homeExisted });
     await createWorkerHome(ctx.layout, name, user);
+    let files: Awaited<ReturnType<typeof prepareWorkerFiles>>;
+    try {
+      files = await prepareWorkerFiles(ctx, name, homeLocal, security);
+    } catch (err) {
+      if (!homeExisted) await removeWorkerHome(ctx.layout, name).catch(() => undefined);
+      throw err;
+    }
     const spec: WorkerSpec = {
       name,
       image,
@@ -93,11 +106,15 @@ export async function createWorker(ctx: CoreContext, opts: SpawnOptions): Promis
       workerHome: toHostPath(ctx.paths, homeLocal),
       user,
       command: opts.command,
-      env: workerEnv(ctx.env, opts.env),
+      env: workerEnv(opts.env),
       limits,
       version: HAL9000_VERSION,
+      credential: files.credential,
+      claudeConfig: security.claudeConfig,
+      dockerSockets: security.dockerSockets,
     };
     const removeHome = async () => {
+      await files.cleanup();
       if (!homeExisted) await removeWorkerHome(ctx.layout, name).catch(() => undefined);
     };
     let container: Docker.Container;
@@ -265,8 +282,48 @@ async function recordStarted(ctx: CoreContext, name: string, info: Docker.Contai
   }
 }
 
-/** Creates and starts a worker (detached unless opts.detach is false). */
-export async function spawnWorker(ctx: CoreContext, opts: SpawnOptions): Promise<WorkerInfo> {
-  const created = await createWorker(ctx, opts);
-  return startWorker(ctx, created);
+export interface SpawnRequest {
+  /** When the caller asked (ms since the epoch): a stop-all called later cancels it if it still waits. */
+  calledAt?: number;
+  /** Runs between create and start, still under the lock (an interactive session attaches here). */
+  beforeStart?: (created: CreatedWorker) => Promise<void>;
+}
+
+/**
+ * Creates and starts a worker (detached unless opts.detach is false) under the spawn lock,
+ * so WORKER_MAX_COUNT holds under concurrent spawns from the host and the parent, stop-all
+ * wins over spawns still waiting, and a half-made worker is only ever a dead spawner's.
+ */
+export async function spawnWorker(
+  ctx: CoreContext,
+  opts: SpawnOptions,
+  request: SpawnRequest = {},
+): Promise<WorkerInfo> {
+  const calledAt = request.calledAt ?? Date.now();
+  validateSpawnOptions(opts); // bad input fails at once, without waiting for the lock
+  return withSpawnLock(ctx.layout, async () => {
+    await assertNotCancelled(ctx.layout, ctx.config.parentName, calledAt);
+    const orphans = describeOrphans(await collectOrphans(ctx));
+    if (orphans) log(orphans);
+    try {
+      const created = await createWorker(ctx, opts);
+      if (request.beforeStart) {
+        try {
+          await request.beforeStart(created);
+        } catch (err) {
+          await created.cleanup();
+          throw err;
+        }
+      }
+      const info = await startWorker(ctx, created);
+      await clearSpawnIntent(ctx.layout);
+      return info;
+    } catch (err) {
+      // Whatever the cleanup above missed (it never throws), the intent still names.
+      await collectOrphans(ctx).catch((e: unknown) =>
+        log("cleanup after a failed spawn: %s", (e as Error).message),
+      );
+      throw err;
+    }
+  });
 }

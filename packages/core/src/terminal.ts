@@ -6,7 +6,7 @@ import { ConflictError, InvalidInputError } from "./errors.js";
 import { findWorker } from "./fleet.js";
 import { logFor } from "./log.js";
 import { requireRunningParent } from "./parent.js";
-import { createWorker, startWorker } from "./spawn.js";
+import { type CreatedWorker, spawnWorker } from "./spawn.js";
 import type { SpawnOptions } from "./spawn-options.js";
 
 const log = logFor("terminal");
@@ -120,30 +120,38 @@ export function registerWait(
 }
 
 /** Spawns a worker with the caller's terminal attached (like `docker run -it`); returns its exit code. */
-export async function runInteractive(ctx: CoreContext, opts: SpawnOptions, io: TerminalIO): Promise<number> {
-  const created = await createWorker(ctx, { ...opts, detach: false });
-  let session: TerminalSession;
+export async function runInteractive(
+  ctx: CoreContext,
+  opts: SpawnOptions,
+  io: TerminalIO,
+  calledAt = Date.now(),
+): Promise<number> {
+  let session: TerminalSession | undefined;
+  const attach = async (created: CreatedWorker) => {
+    let stream: Duplex | undefined;
+    try {
+      // Attach and wait before start, so no output and no exit is missed.
+      stream = (await created.container.attach({
+        stream: true,
+        stdin: true,
+        stdout: true,
+        stderr: true,
+        hijack: true,
+      })) as unknown as Duplex;
+      const { exitCode } = await registerWait(ctx.docker, created.container.id, "next-exit");
+      session = { stream, resize: (size) => created.container.resize(size), exitCode };
+    } catch (err) {
+      stream?.destroy();
+      throw mapDockerError(err, ctx.docker, `attaching to worker "${created.name}"`);
+    }
+  };
   try {
-    // Attach and wait before start, so no output and no exit is missed.
-    const stream = (await created.container.attach({
-      stream: true,
-      stdin: true,
-      stdout: true,
-      stderr: true,
-      hijack: true,
-    })) as unknown as Duplex;
-    const { exitCode } = await registerWait(ctx.docker, created.container.id, "next-exit");
-    session = { stream, resize: (size) => created.container.resize(size), exitCode };
+    await spawnWorker(ctx, { ...opts, detach: false }, { calledAt, beforeStart: attach });
   } catch (err) {
-    await created.cleanup();
-    throw mapDockerError(err, ctx.docker, `attaching to worker "${created.name}"`);
-  }
-  try {
-    await startWorker(ctx, created);
-  } catch (err) {
-    session.stream.destroy();
+    session?.stream.destroy();
     throw err;
   }
+  if (!session) throw new Error("internal: the worker started without a terminal session");
   return runTerminal(io, session);
 }
 

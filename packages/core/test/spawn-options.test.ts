@@ -18,7 +18,7 @@ const base: WorkerSpec = {
   project: "/home/u/src/app",
   workerHome: "/home/u/.hal9000/workers/w1",
   user: { uid: 1000, gid: 1001 },
-  env: { HOME: "/home/worker", ANTHROPIC_API_KEY: "sk-test" },
+  env: { HOME: "/home/worker", ANTHROPIC_API_KEY: "sk-test" }, // the builder drops the key
   limits: { memoryBytes: 4 * 1024 ** 3, nanoCpus: 2e9, pidsLimit: 512 },
   version: "1.2.3",
 };
@@ -60,13 +60,61 @@ describe("workerCreateOptions", () => {
     });
   });
 
-  it("runs as the project owner's UID:GID, or the image's user when unknown", () => {
+  it("runs as the project owner's UID:GID, or the non-root fallback when unknown, never as root", () => {
     expect(workerCreateOptions(base).User).toBe("1000:1001");
-    expect(workerCreateOptions({ ...base, user: undefined }).User).toBeUndefined();
+    expect(workerCreateOptions({ ...base, user: undefined }).User).toBe("1000:1000");
+    expect(() => workerCreateOptions({ ...base, user: { uid: 0, gid: 0 } })).toThrow(/as root/);
   });
 
-  it("passes the environment as KEY=value", () => {
-    expect(workerCreateOptions(base).Env).toEqual(["HOME=/home/worker", "ANTHROPIC_API_KEY=sk-test"]);
+  it("passes the environment as KEY=value, but never a credential variable", () => {
+    expect(workerCreateOptions(base).Env).toEqual(["HOME=/home/worker"]);
+    const env = { HOME: "/home/worker", FOO: "bar", CLAUDE_CODE_OAUTH_TOKEN: "sk-ant-oat01-x" };
+    expect(workerCreateOptions({ ...base, env }).Env).toEqual(["HOME=/home/worker", "FOO=bar"]);
+  });
+
+  it("drops every capability, forbids new privileges, is never privileged", () => {
+    const host = workerCreateOptions(base).HostConfig;
+    expect(host?.CapDrop).toEqual(["ALL"]);
+    expect(host?.CapAdd).toBeUndefined();
+    expect(host?.SecurityOpt).toEqual(["no-new-privileges"]);
+    expect(host?.Privileged).toBeUndefined();
+  });
+
+  it("mounts the credential file and the host's Claude config read-only", () => {
+    const o = workerCreateOptions({
+      ...base,
+      credential: { source: "/h/.hal9000/secrets/workers/w1/credential", target: "/run/hal9000/credential" },
+      claudeConfig: "/home/u/.claude",
+    });
+    expect(o.HostConfig?.Mounts?.slice(2)).toEqual([
+      {
+        Type: "bind",
+        Source: "/h/.hal9000/secrets/workers/w1/credential",
+        Target: "/run/hal9000/credential",
+        ReadOnly: true,
+      },
+      { Type: "bind", Source: "/home/u/.claude", Target: "/home/worker/.claude-host", ReadOnly: true },
+    ]);
+  });
+
+  it.each([["/var/run"], ["/run"], ["/"], ["/var/run/docker.sock"], ["/srv/docker.sock"]])(
+    "refuses a project %s that is or holds a Docker socket",
+    (project) => {
+      expect(() => workerCreateOptions({ ...base, project })).toThrow(InvalidInputError);
+      expect(() => workerCreateOptions({ ...base, project })).toThrow(/Docker socket/);
+    },
+  );
+
+  it("refuses the daemon's own socket path and any directory holding it", () => {
+    const spec = { ...base, dockerSockets: ["/home/u/.docker/run/docker.sock"] };
+    expect(() => workerCreateOptions({ ...spec, project: "/home/u/.docker" })).toThrow(/Docker socket/);
+    expect(() => workerCreateOptions({ ...spec, claudeConfig: "/home/u" })).toThrow(/Docker socket/);
+    expect(() => workerCreateOptions(spec)).not.toThrow();
+  });
+
+  it("refuses DOCKER_HOST in the environment", () => {
+    const env = { HOME: "/home/worker", DOCKER_HOST: "unix:///var/run/docker.sock" };
+    expect(() => workerCreateOptions({ ...base, env })).toThrow(/DOCKER_HOST/);
   });
 
   it("always has a TTY and open stdin; only an interactive worker attaches and closes stdin with the session", () => {
@@ -113,10 +161,25 @@ describe("workerCreateOptions", () => {
 });
 
 describe("workerLimits", () => {
+  const config = { workerMemory: "512m", workerCpus: 1.5, workerPidsLimit: 64 };
   it("converts docker-style sizes and fractional CPUs", () => {
-    expect(workerLimits({ workerMemory: "512m", workerCpus: 1.5, workerPidsLimit: 64 })).toEqual({
+    expect(workerLimits(config)).toEqual({
       memoryBytes: 512 * 1024 ** 2,
       nanoCpus: 1.5e9,
+      pidsLimit: 64,
+    });
+  });
+
+  it("takes a spawn's own limits over the config", () => {
+    expect(workerLimits(config, { memory: "1g", cpus: 0.5, pidsLimit: 100 })).toEqual({
+      memoryBytes: 1024 ** 3,
+      nanoCpus: 5e8,
+      pidsLimit: 100,
+    });
+    expect(workerLimits(config, { memory: 64 * 1024 ** 2 }).memoryBytes).toBe(64 * 1024 ** 2);
+    expect(workerLimits(config, { cpus: 3 })).toEqual({
+      memoryBytes: 512 * 1024 ** 2,
+      nanoCpus: 3e9,
       pidsLimit: 64,
     });
   });
@@ -129,15 +192,13 @@ describe("workerLimits", () => {
 });
 
 describe("workerEnv", () => {
-  it("sets HOME and passes ANTHROPIC_API_KEY on from the caller; extra env wins", () => {
-    expect(workerEnv({ ANTHROPIC_API_KEY: "sk-1", PATH: "/bin" })).toEqual({
+  it("sets HOME and the caller's extra env, but no credential variable (those travel as a file)", () => {
+    expect(workerEnv()).toEqual({ HOME: "/home/worker" });
+    expect(workerEnv({ FOO: "bar" })).toEqual({ HOME: "/home/worker", FOO: "bar" });
+    expect(workerEnv({ ANTHROPIC_API_KEY: "dummy", CLAUDE_CODE_OAUTH_TOKEN: "t", A: "1" })).toEqual({
       HOME: "/home/worker",
-      ANTHROPIC_API_KEY: "sk-1",
+      A: "1",
     });
-    expect(workerEnv({}, { FOO: "bar" })).toEqual({ HOME: "/home/worker", FOO: "bar" });
-    expect(workerEnv({ ANTHROPIC_API_KEY: "sk-1" }, { ANTHROPIC_API_KEY: "dummy" }).ANTHROPIC_API_KEY).toBe(
-      "dummy",
-    );
   });
 });
 
@@ -152,7 +213,12 @@ describe("validateSpawnOptions", () => {
       project: ".",
       command: ["bash"],
       env: { A_1: "x" },
+      memory: "256m",
+      cpus: 0.5,
+      pidsLimit: 64,
+      mountClaudeConfig: true,
     },
+    { memory: 7 * 1024 ** 2 },
   ])("accepts %j", (opts) => {
     expect(() => validateSpawnOptions(opts)).not.toThrow();
   });
@@ -164,6 +230,14 @@ describe("validateSpawnOptions", () => {
     [{ command: [""] }, /command is empty/],
     [{ env: { "1BAD": "x" } }, /invalid environment variable name/],
     [{ env: { "A-B": "x" } }, /invalid environment variable name/],
+    [{ env: { DOCKER_HOST: "tcp://127.0.0.1:2375" } }, /refusing to pass DOCKER_HOST/],
+    [{ memory: "lots" }, /invalid memory "lots"/],
+    [{ memory: "1m" }, /invalid memory "1m": 1m is out of range/],
+    [{ cpus: 0 }, /invalid cpus 0/],
+    [{ cpus: "2" as unknown as number }, /invalid cpus "2"/],
+    [{ pidsLimit: 8 }, /invalid pidsLimit 8/],
+    [{ pidsLimit: 1.5 }, /invalid pidsLimit 1.5/],
+    [{ mountClaudeConfig: "yes" as unknown as boolean }, /mountClaudeConfig must be true or false/],
   ])("rejects %j", (opts, reason) => {
     expect(() => validateSpawnOptions(opts)).toThrow(reason);
     expect(() => validateSpawnOptions(opts)).toThrow(InvalidInputError);

@@ -16,6 +16,7 @@ import {
 } from "@hal9000/volumes";
 import type { Argv } from "yargs";
 import { type Command, lastValue } from "../command.js";
+import { CONFIG_FLAGS } from "../config-flags.js";
 import type { Context, GlobalArgs } from "../context.js";
 import { CancelledError, UsageError } from "../errors.js";
 import { plural } from "../format.js";
@@ -30,6 +31,15 @@ const KIND_LABEL: Record<CredentialKind, string> = {
 /** More than this on stdin is not a credential (and is not read into memory). */
 const MAX_INPUT = MAX_CREDENTIAL_LENGTH * 4;
 
+/** Options `auth set` knows (yargs adds camelCase twins and its own keys); anything else may be a value. */
+const KNOWN_SET_KEYS: ReadonlySet<string> = new Set([
+  ...["_", "$0", "kind", "oauth-token", "oauthToken", "json", "home", "verbose", "value"],
+  ...CONFIG_FLAGS.flatMap((f) => [
+    f.option,
+    f.option.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase()),
+  ]),
+]);
+
 interface SetArgs {
   value?: string[];
   kind?: CredentialKind;
@@ -43,11 +53,14 @@ export function authCommand(ctx: Context): Command {
     builder: (y: Argv<GlobalArgs>) =>
       y
         .command({
-          command: "set [value..]",
+          command: "set",
           describe: "Store an API key or OAuth token, read from stdin (hidden on a terminal)",
           builder: (b) =>
             b
-              .positional("value", { hidden: true, type: "string", array: true })
+              // Not strict: a value given as an argument must reach the handler, which refuses it
+              // without repeating it (yargs' own "Unknown argument" message would print it).
+              .strict(false)
+              .strictCommands(false)
               .option("kind", {
                 type: "string",
                 choices: CREDENTIAL_KINDS,
@@ -56,7 +69,11 @@ export function authCommand(ctx: Context): Command {
                 describe: "what it is (default: guessed from its prefix, else api-key)",
               })
               .option("oauth-token", { type: "boolean", describe: "same as --kind oauth-token" }),
-          handler: (args) => setCredential(ctx, args as unknown as SetArgs),
+          handler: (args) =>
+            setCredential(ctx, {
+              ...(args as unknown as SetArgs),
+              value: (args._ as unknown[]).slice(2).map(String),
+            }),
         })
         .command({
           command: "status",
@@ -74,7 +91,8 @@ export function authCommand(ctx: Context): Command {
 }
 
 async function setCredential(ctx: Context, args: SetArgs): Promise<void> {
-  if (args.value !== undefined && args.value.length > 0) {
+  const unknown = Object.keys(args).filter((k) => !KNOWN_SET_KEYS.has(k));
+  if ((args.value !== undefined && args.value.length > 0) || unknown.length > 0) {
     // Deliberately not echoed: the value would land in the terminal's scrollback too.
     throw new UsageError(
       "the credential is never taken from the command line (it would stay in your shell history and in `ps`); nothing was stored",

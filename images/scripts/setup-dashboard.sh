@@ -1,6 +1,7 @@
 #!/bin/sh
 # The parent's tmux dashboard: server socket `-L hal9000`, session `hal9000`, one window whose
-# panes refresh by themselves:
+# panes refresh by themselves (every HAL9000_DASHBOARD_INTERVAL seconds, default 5: each refresh
+# starts the CLI, and a 2-core machine feels three of them every 2 s):
 #   .0  coordinator: the parent's state and the coordinator's latest log lines
 #   .1  workers: `hal9000 list`
 #   .2  live stats: `hal9000 status` (uptime, CPU, memory per worker)
@@ -11,7 +12,7 @@ set -eu
 SOCKET=hal9000
 SESSION=hal9000
 CONF="${HAL9000_TMUX_CONF:-/etc/hal9000/tmux-dashboard.conf}"
-INTERVAL="${HAL9000_DASHBOARD_INTERVAL:-2}"
+INTERVAL="${HAL9000_DASHBOARD_INTERVAL:-5}"
 
 if tmux -L "$SOCKET" has-session -t "$SESSION" 2>/dev/null; then
   echo "setup-dashboard: tmux session $SESSION already running (attach: tmux -L $SOCKET attach)"

@@ -116,6 +116,7 @@ export async function prepareClaudeHome(opts: ClaudeHomeOptions): Promise<void> 
   const { home, user, credential, hostConfig } = opts;
   const dir = path.join(home, ".claude");
   await ownedDir(dir, user);
+  if (credential !== undefined) await markOnboarded(home, user);
   const inWorker = (entry: string) => `${CLAUDE_HOST_CONFIG_PATH}/${entry}`;
 
   if (hostConfig !== undefined) {
@@ -166,4 +167,17 @@ export async function prepareClaudeHome(opts: ClaudeHomeOptions): Promise<void> 
   } else if (cred?.isSymbolicLink()) {
     await rm(credFile, { force: true }); // no stale link to the host's login
   }
+}
+
+/**
+ * With a credential from hal9000, Claude's first-run onboarding (theme, login, a reachability
+ * check of Anthropic's API) has nothing left to ask, and where that API is unreachable it makes
+ * Claude exit: a detached worker would be gone at once. Other keys of ~/.claude.json are kept.
+ */
+async function markOnboarded(home: string, user: Owner): Promise<void> {
+  const file = path.join(home, ".claude.json");
+  const existing = await readSettings(file);
+  const state = existing && typeof existing === "object" ? (existing as Record<string, unknown>) : {};
+  if (state.hasCompletedOnboarding === true) return;
+  await writeOwnedFile(file, `${JSON.stringify({ ...state, hasCompletedOnboarding: true }, null, 2)}\n`, user);
 }

@@ -43,6 +43,15 @@ describe("prepareClaudeHome", () => {
     expect(await settings()).toEqual({ theme: "dark" });
   });
 
+  it("with a credential, marks Claude's onboarding done (keeping other state); without one, leaves it", async () => {
+    const state = path.join(home, ".claude.json");
+    await prepareClaudeHome({ home, user: me });
+    await expect(lstat(state)).rejects.toThrow(/ENOENT/);
+    await writeFile(state, JSON.stringify({ numStartups: 3 }));
+    await prepareClaudeHome({ home, user: me, credential: "api-key" });
+    expect(JSON.parse(await readFile(state, "utf8"))).toEqual({ numStartups: 3, hasCompletedOnboarding: true });
+  });
+
   it("with an OAuth token: an empty mount point for .credentials.json, removed when not needed", async () => {
     await prepareClaudeHome({ home, user: me, credential: "oauth-token" });
     const f = path.join(home, ".claude", ".credentials.json");

@@ -324,7 +324,7 @@ describe("the tmux dashboard", () => {
       await term.expect("spawn worker on project");
       term.type(`${project}\r`);
       // Named by hal9000 (the prompt asks only for the project). Its Claude has no onboarding
-      // done and exits, but WORKER_REMOVE_ON_EXIT=false keeps it listed.
+      // done and exits (spawn -d says so in the view), but WORKER_REMOVE_ON_EXIT=false keeps it listed.
       const spawned = await waitFor("a worker on the project, spawned by the binding", async () =>
         (await listed()).find((w) => w.project === project && !w.name.startsWith(parentName)),
       );

@@ -394,11 +394,17 @@ describe("refusals: clear errors, nothing changed", () => {
     expect(await leftovers(name)).toEqual(nothing);
   });
 
-  it("a worker image that is not built", async () => {
+  it("a worker image that is not built: the configured one says how to build it, any other how to get it", async () => {
     const name = uniqueName("hal9000-worker-noimg");
-    const err = await hal.spawn({ name, image: "hal9000/worker:does-not-exist" }).catch((e: unknown) => e);
+    const missing = "hal9000/worker:does-not-exist";
+    const configured = await fleet.open({ flags: { workerImage: missing } });
+    const err = await configured.spawn({ name }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NotFoundError);
+    expect((err as NotFoundError).message).toMatch(/worker image "hal9000\/worker:does-not-exist" not found/);
     expect((err as NotFoundError).hint).toMatch(/hal9000 build worker/);
+    const other = await hal.spawn({ name, image: missing }).catch((e: unknown) => e);
+    expect(other).toBeInstanceOf(NotFoundError);
+    expect((other as NotFoundError).hint).toMatch(/docker image ls/);
     expect(await leftovers(name)).toEqual(nothing);
   });
 
@@ -491,6 +497,12 @@ describe("spawning from inside the parent", () => {
 
   it("through the CLI bundled in the real parent: host paths for the project and the Claude home", async () => {
     const name = uniqueName("hal9000-worker-fromparent");
+    // `spawn -d` reports a worker that exits at once: Claude needs onboarding done and the stub's API to stay up.
+    await mkdir(path.join(hal.layout.workers, name), { recursive: true });
+    await writeFile(
+      path.join(hal.layout.workers, name, ".claude.json"),
+      JSON.stringify({ hasCompletedOnboarding: true }),
+    );
     const r = await execIn(fleet.docker, fleet.parentName, [
       "hal9000",
       "spawn",
@@ -498,6 +510,7 @@ describe("spawning from inside the parent", () => {
       "--no-rm",
       "-n",
       name,
+      ...Object.entries(stub.env).flatMap(([k, v]) => ["-e", `${k}=${v}`]),
       "--json",
       project.home,
     ]);
@@ -508,6 +521,8 @@ describe("spawning from inside the parent", () => {
       [
         [project.home, "/workspace"],
         [path.join(fleet.home.home, "workers", name), "/home/worker"],
+        // The stub's key, given with -e, travels as a read-only file (a host path too).
+        [path.join(fleet.home.home, "secrets", "workers", name, "credential"), "/run/hal9000/credential"],
       ].sort(),
     );
     expect((await hal.sessions.read(name))?.project).toBe(project.home);

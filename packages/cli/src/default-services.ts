@@ -2,25 +2,49 @@
 import { constants } from "node:fs";
 import { access, stat } from "node:fs/promises";
 import { createInterface } from "node:readline";
-import { describeDockerHost, HAL9000_VERSION, Hal9000 } from "@hal9000/core";
-import { buildImages, imageSizeReport } from "@hal9000/images";
+import type * as Core from "@hal9000/core";
+import { HAL9000_VERSION } from "@hal9000/core/version";
+import type { BuildOptions, imageSizeReport } from "@hal9000/images";
 import { cleanHome, homeStatus, initHome } from "@hal9000/volumes";
-import createDebug from "debug";
 import { cliBundlePath } from "./bundle-path.js";
 import type { Services } from "./services.js";
 
+// @hal9000/core and @hal9000/images load dockerode (and with it grpc, protobufjs and ssh2), and
+// debug is only for --verbose: all are imported on first use, so --version, --help, usage errors
+// and completion skip them. The packages wait for debug, so their logs are on from the start.
+let debugEnabled: Promise<void> = Promise.resolve();
+let core: typeof Core | undefined;
+const loadCore = async (): Promise<typeof Core> => {
+  await debugEnabled;
+  core ??= await import("@hal9000/core");
+  return core;
+};
+const loadImages = async () => {
+  await debugEnabled;
+  return import("@hal9000/images");
+};
+
+function enableDebug(): void {
+  debugEnabled = import("debug").then(({ default: createDebug }) => createDebug.enable("hal9000:*"));
+}
+
 export function defaultServices(): Services {
   return {
-    open: (options) => Hal9000.open(options),
-    buildImages: (request) => buildImages(request as Parameters<typeof buildImages>[0]),
-    imageSizeReport: (docker, tags) => imageSizeReport(docker as Parameters<typeof imageSizeReport>[0], tags),
+    open: async (options) => (await loadCore()).Hal9000.open(options),
+    buildImages: async (request) => (await loadImages()).buildImages(request as BuildOptions),
+    imageSizeReport: async (docker, tags) =>
+      (await loadImages()).imageSizeReport(docker as Parameters<typeof imageSizeReport>[0], tags),
     volumes: {
       init: (layout) => initHome(layout),
       status: (layout) => homeStatus(layout),
       clean: (layout, docker) =>
         cleanHome(layout, { confirm: true, volumes: docker as Parameters<typeof cleanHome>[1]["volumes"] }),
     },
-    describeDocker: (docker) => describeDockerHost(docker as Parameters<typeof describeDockerHost>[0]),
+    describeDocker: (docker) => {
+      // Its argument is a Hal9000's docker, so open() has loaded core already.
+      if (!core) throw new Error("describeDocker called before open()");
+      return core.describeDockerHost(docker as Parameters<typeof Core.describeDockerHost>[0]);
+    },
     socketStatus,
     cliBundlePath,
     version: HAL9000_VERSION,
@@ -36,7 +60,7 @@ export function defaultServices(): Services {
     cwd: process.cwd(),
     prompt,
     shutdownSignal,
-    enableDebug: () => createDebug.enable("hal9000:*"),
+    enableDebug,
   };
 }
 

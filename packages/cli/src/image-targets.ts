@@ -1,5 +1,5 @@
 /** Which images a config runs on, and under which tags to build them. */
-import { IMAGES } from "@hal9000/images";
+import { IMAGES } from "@hal9000/images/specs";
 import type { ImageTarget } from "./services.js";
 
 export interface WantedImage {

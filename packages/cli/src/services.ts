@@ -8,7 +8,8 @@ import type { Hal9000Api, TerminalIO } from "./api.js";
 import type { Writable } from "./output.js";
 
 export type { BuildEvent, BuiltImage, ImageSize, ImageTarget, SizeReport } from "@hal9000/images";
-export { IMAGE_TARGETS } from "@hal9000/images";
+// The specs subpath, not the package root: the parser needs the targets, not dockerode.
+export { IMAGE_TARGETS } from "@hal9000/images/specs";
 
 /** What `build` and `up` ask of the images package (its BuildOptions, minus what they never set). */
 export interface BuildRequest {

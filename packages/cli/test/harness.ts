@@ -7,7 +7,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable, Writable } from "node:stream";
-import { ConflictError, DockerUnavailableError, NotFoundError, ParentNotRunningError } from "@hal9000/core";
+import {
+  ConflictError,
+  DockerUnavailableError,
+  NotFoundError,
+  ParentNotRunningError,
+  WorkerExitedError,
+} from "@hal9000/core";
 import { IMAGES, type ImageSize, type ImageTarget } from "@hal9000/images";
 import {
   cleanHome,
@@ -45,6 +51,8 @@ export interface FakeWorld {
   interactiveExitCode: number;
   builds: BuildRequest[];
   buildFails?: Error;
+  /** What a detached spawn throws once its worker is made (e.g. it exited at once). */
+  spawnFails?: Error;
   opened: OpenOptions[];
   coordinatorStopped?: boolean;
 }
@@ -82,6 +90,25 @@ export function worker(name: string, extra: Partial<WorkerInfo> = {}): WorkerInf
     removeOnExit: true,
     ...extra,
   };
+}
+
+/** What core throws when a detached worker (here Claude without its API, on project /p) stops at once. */
+export function exitedAtOnce(name: string): WorkerExitedError {
+  const lastOutput = [
+    "Unable to connect to Anthropic services",
+    "Failed to connect to api.anthropic.com: ENOTFOUND",
+  ];
+  const logFile = `/home/me/.hal9000/logs/${name}.log`;
+  return new WorkerExitedError(
+    `worker ${name} exited right after starting (exit code 1): ${lastOutput.join(" | ")}`,
+    {
+      worker: name,
+      exitCode: 1,
+      lastOutput,
+      logFile,
+      hint: `its whole output is in ${logFile}; to watch it start, run \`hal9000 spawn /p\` (interactive), or \`hal9000 spawn -d --no-rm /p\` then \`hal9000 logs <name>\``,
+    },
+  );
 }
 
 const dockerDown = () =>
@@ -161,6 +188,7 @@ class FakeHal9000 implements Hal9000Api {
       detached: opts.detach === true,
       removeOnExit: opts.removeOnExit ?? this.config.workerRemoveOnExit,
     });
+    if (this.world.spawnFails) throw this.world.spawnFails;
     this.world.workers.push(w);
     return w;
   }

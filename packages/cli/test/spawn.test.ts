@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, test } from "vitest";
-import { called, cleanupHomes, cli, newWorld } from "./harness.js";
+import { SPAWN_SETTLE_MS } from "../src/commands/spawn.js";
+import { called, cleanupHomes, cli, exitedAtOnce, newWorld } from "./harness.js";
 
 afterAll(cleanupHomes);
 
@@ -28,6 +29,7 @@ describe("spawn (the seed's spawn-worker.sh)", () => {
           removeOnExit: undefined,
           project: "/path/to/project",
           env: undefined,
+          settleMs: SPAWN_SETTLE_MS,
         },
       ],
     ]);
@@ -60,6 +62,7 @@ describe("spawn (the seed's spawn-worker.sh)", () => {
       removeOnExit: false,
       project: "proj",
       env: { A: "1", B: "x=y" },
+      settleMs: SPAWN_SETTLE_MS,
     });
     // Relative paths are resolved by core, against the CLI's cwd.
     expect(world.opened[0]?.cwd).toBe("/home/me");
@@ -77,6 +80,8 @@ describe("spawn (the seed's spawn-worker.sh)", () => {
     expect(r.code).toBe(42);
     expect(r.stdout).toBe("claude> bye\n");
     expect(called(world, "runInteractive")[0]?.[0]).toMatchObject({ detach: false, project: "/p" });
+    // The terminal shows an interactive worker's exit itself: no settle window.
+    expect(called(world, "runInteractive")[0]?.[0]).not.toHaveProperty("settleMs");
     expect(called(world, "spawn")).toEqual([]);
   });
 
@@ -101,6 +106,38 @@ describe("spawn (the seed's spawn-worker.sh)", () => {
     const r = await cli(["spawn", "-d", "-n", "dup"], { world });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('hal9000: a worker named "dup" already exists');
+  });
+
+  test("-d, and the worker exits at once: its exit code and last output, where the rest is; exit 1", async () => {
+    const world = withParent();
+    world.spawnFails = exitedAtOnce("w");
+    const r = await cli(["spawn", "-d", "-n", "w", "/p"], { world });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(
+      [
+        "hal9000: worker w exited right after starting (exit code 1): Unable to connect to Anthropic services | Failed to connect to api.anthropic.com: ENOTFOUND",
+        "  hint: its whole output is in /home/me/.hal9000/logs/w.log; to watch it start, run `hal9000 spawn /p` (interactive), or `hal9000 spawn -d --no-rm /p` then `hal9000 logs <name>`",
+        "",
+      ].join("\n"),
+    );
+    expect(called(world, "spawn")[0]?.[0]).toMatchObject({ detach: true, settleMs: SPAWN_SETTLE_MS });
+  });
+
+  test("-d --json, and the worker exits at once: one error document", async () => {
+    const world = withParent();
+    world.spawnFails = exitedAtOnce("w");
+    const r = await cli(["spawn", "-d", "-n", "w", "--json", "/p"], { world });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toEqual({
+      error: {
+        code: "WORKER_EXITED",
+        message: expect.stringMatching(
+          /^worker w exited right after starting \(exit code 1\): Unable to connect/,
+        ),
+        hint: expect.stringContaining("/home/me/.hal9000/logs/w.log"),
+      },
+    });
   });
 
   test("a flag given twice: the last one wins", async () => {

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { afterAll, describe, expect, test } from "vitest";
-import { called, cleanupHomes, cli, newWorld } from "./harness.js";
+import { SPAWN_SETTLE_MS } from "../src/commands/spawn.js";
+import { called, cleanupHomes, cli, exitedAtOnce, newWorld } from "./harness.js";
 
 afterAll(cleanupHomes);
 
@@ -18,7 +19,12 @@ describe("up", () => {
     expect(lines[4]).toBe("✓ spawned worker w1 (hal9000/worker:latest, project /code/app)");
     expect(r.stdout).toContain("  attach: hal9000 attach w1");
     expect(existsSync(`${r.home}/config/hal9000.conf`)).toBe(true);
-    expect(called(world, "spawn")[0]?.[0]).toMatchObject({ name: "w1", detach: true, project: "/code/app" });
+    expect(called(world, "spawn")[0]?.[0]).toMatchObject({
+      name: "w1",
+      detach: true,
+      project: "/code/app",
+      settleMs: SPAWN_SETTLE_MS,
+    });
     // Docker first, then the rest.
     expect(world.calls[0]?.method).toBe("ping");
   });
@@ -86,6 +92,27 @@ describe("up", () => {
     expect(r.stderr).toMatch(/^hal9000: Cannot connect to Docker daemon/);
     expect(r.stdout).toBe("");
     expect(existsSync(r.home)).toBe(false);
+  });
+
+  test("the worker exits at once: what was done, then its exit and output instead of `spawned`; exit 1", async () => {
+    const world = newWorld({ spawnFails: exitedAtOnce("w1") });
+    const r = await cli(["up", "-n", "w1", "/p"], { world });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^✓ parent hal9000-parent: running \(.*\) — started$/m);
+    expect(r.stdout).not.toContain("spawned");
+    expect(r.stdout).not.toContain("attach");
+    expect(r.stderr).toMatch(
+      /^hal9000: worker w1 exited right after starting \(exit code 1\): Unable to connect to Anthropic services \| Failed to connect to api\.anthropic\.com: ENOTFOUND\n {2}hint: its whole output is in \/home\/me\/\.hal9000\/logs\/w1\.log; /m,
+    );
+  });
+
+  test("--json, and the worker exits at once: one error document, no report", async () => {
+    const world = newWorld({ spawnFails: exitedAtOnce("w1") });
+    const r = await cli(["up", "-n", "w1", "/p", "--json"], { world });
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toEqual({ error: expect.objectContaining({ code: "WORKER_EXITED" }) });
+    expect(doc.error.message).toContain("(exit code 1)");
   });
 
   test("--json: one document, the human lines on stderr", async () => {

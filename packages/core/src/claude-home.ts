@@ -179,5 +179,9 @@ async function markOnboarded(home: string, user: Owner): Promise<void> {
   const existing = await readSettings(file);
   const state = existing && typeof existing === "object" ? (existing as Record<string, unknown>) : {};
   if (state.hasCompletedOnboarding === true) return;
-  await writeOwnedFile(file, `${JSON.stringify({ ...state, hasCompletedOnboarding: true }, null, 2)}\n`, user);
+  await writeOwnedFile(
+    file,
+    `${JSON.stringify({ ...state, hasCompletedOnboarding: true }, null, 2)}\n`,
+    user,
+  );
 }

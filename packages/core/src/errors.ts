@@ -10,6 +10,7 @@ export type Hal9000ErrorCode =
   | "DOCKER_UNAVAILABLE"
   | "LIMIT_REACHED"
   | "BUILD_FAILED"
+  | "WORKER_EXITED"
   | "INTERNAL";
 
 export class Hal9000Error extends Error {
@@ -66,6 +67,35 @@ export class LimitReachedError extends Hal9000Error {
 export class BuildFailedError extends Hal9000Error {
   constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
     super("BUILD_FAILED", message, options);
+  }
+}
+
+/** A detached worker that stopped within its settle window: what it printed last, and where all of it is. */
+export class WorkerExitedError extends Hal9000Error {
+  readonly worker: string;
+  /** null when the daemon did not say (the container was gone before it could be asked). */
+  readonly exitCode: number | null;
+  /** Its last non-empty output lines, as plain text. */
+  readonly lastOutput: string[];
+  /** Where its whole output was saved. */
+  readonly logFile: string;
+
+  constructor(
+    message: string,
+    options: {
+      worker: string;
+      exitCode: number | null;
+      lastOutput: string[];
+      logFile: string;
+      hint?: string;
+      cause?: unknown;
+    },
+  ) {
+    super("WORKER_EXITED", message, options);
+    this.worker = options.worker;
+    this.exitCode = options.exitCode;
+    this.lastOutput = options.lastOutput;
+    this.logFile = options.logFile;
   }
 }
 

@@ -109,7 +109,10 @@ export class Hal9000 {
     return parentStatus(this.#ctx);
   }
 
-  /** Creates and starts a worker; for an interactive session use runInteractive. */
+  /**
+   * Creates and starts a worker; for an interactive session use runInteractive. With
+   * `settleMs`, a detached worker that stops within that window rejects with WorkerExitedError.
+   */
   async spawn(opts: SpawnOptions = {}): Promise<WorkerInfo> {
     const calledAt = Date.now(); // a stop-all called after this cancels the spawn if it still waits
     await this.ping();

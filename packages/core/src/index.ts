@@ -64,10 +64,12 @@ export {
   recreateOptions,
   type WorkerNetwork,
 } from "./recovery.js";
+export { lastOutputLines, terminalText } from "./settle.js";
 export { SPAWN_LOCK, SPAWN_LOCK_TIMEOUT_MS } from "./spawn-lock.js";
 export {
   type CredentialMount,
   limitOverrides,
+  MAX_SETTLE_MS,
   type SpawnOptions,
   validateSpawnOptions,
   type WorkerLimits,

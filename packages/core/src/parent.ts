@@ -184,8 +184,17 @@ export async function requireImage(
     await ctx.docker.getImage(image).inspect();
   } catch (err) {
     if (dockerStatus(err) === 404) {
+      const [key, configured] =
+        target === "worker"
+          ? ["WORKER_IMAGE", ctx.config.workerImage]
+          : ["PARENT_IMAGE", ctx.config.parentImage];
+      // `hal9000 build` makes the configured image only; any other one must come from elsewhere.
+      const hint =
+        image === configured
+          ? `build it with \`hal9000 build ${target}\``
+          : `check the name (\`docker image ls\`) or pull/load it into this Docker engine; leave it out to use ${key} (${configured})`;
       throw new NotFoundError(`${target} image "${image}" not found in the local Docker engine`, {
-        hint: `build it with \`hal9000 build ${target}\``,
+        hint,
         cause: err,
       });
     }

@@ -1,4 +1,4 @@
-import { CONFIG_KEYS, type Hal9000Config, parseDockerSize } from "@hal9000/volumes";
+import { CONFIG_KEYS, type Hal9000Config, parseDockerSize, parseImage } from "@hal9000/volumes";
 import type Docker from "dockerode";
 import { CLAUDE_HOST_CONFIG_PATH } from "./claude-home.js";
 import { InvalidInputError } from "./errors.js";
@@ -42,6 +42,12 @@ export interface SpawnOptions {
    * linked into the worker's own writable ~/.claude (only when spawning from the host).
    */
   mountClaudeConfig?: boolean;
+  /**
+   * Detached workers only: after the start, wait up to this many ms, and if the worker has
+   * already stopped, save its output to `<logs>/<name>.log` and throw WorkerExitedError with
+   * its exit code and last lines instead of reporting it spawned. Default 0 (no wait).
+   */
+  settleMs?: number;
 }
 
 /** A read-only file mount carrying the worker's credential. */
@@ -84,16 +90,15 @@ export interface WorkerLimits {
   pidsLimit: number;
 }
 
+/** The longest settle window a spawn may ask for (an hour). */
+export const MAX_SETTLE_MS = 3_600_000;
+
 const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Checks what can be checked without Docker or the file system; throws InvalidInputError. */
 export function validateSpawnOptions(opts: SpawnOptions): void {
   if (opts.name !== undefined) validateContainerName(opts.name);
-  if (opts.image !== undefined && opts.image.trim() === "") {
-    throw new InvalidInputError("the worker image is empty", {
-      hint: "leave it out to use WORKER_IMAGE, or give one like hal9000/worker:latest",
-    });
-  }
+  if (opts.image !== undefined) validateImage(opts.image);
   if (opts.command !== undefined) {
     if (!Array.isArray(opts.command) || opts.command.length === 0 || opts.command[0] === "") {
       throw new InvalidInputError("the worker command is empty", {
@@ -124,11 +129,40 @@ export function validateSpawnOptions(opts: SpawnOptions): void {
     }
   }
   limitOverrides(opts);
+  if (
+    opts.settleMs !== undefined &&
+    (typeof opts.settleMs !== "number" ||
+      !Number.isFinite(opts.settleMs) ||
+      opts.settleMs < 0 ||
+      opts.settleMs > MAX_SETTLE_MS)
+  ) {
+    throw new InvalidInputError(`invalid settleMs ${JSON.stringify(opts.settleMs)}`, {
+      hint: `give the milliseconds to wait after the start, 0 to ${MAX_SETTLE_MS}, e.g. { settleMs: 1500 }`,
+    });
+  }
   if (opts.mountClaudeConfig !== undefined && typeof opts.mountClaudeConfig !== "boolean") {
     throw new InvalidInputError("mountClaudeConfig must be true or false", {
       hint: "e.g. { mountClaudeConfig: true }",
     });
   }
+}
+
+/**
+ * The same reference grammar as WORKER_IMAGE in hal9000.conf. A malformed one must never reach
+ * the Engine API: dockerode puts it in the request path, where "../x" even crashes the process.
+ */
+function validateImage(image: unknown): void {
+  if (typeof image !== "string" || image.trim() === "") {
+    throw new InvalidInputError(
+      typeof image === "string" ? "the worker image is empty" : "the worker image must be a string",
+      {
+        hint: "leave it out to use WORKER_IMAGE, or give one like hal9000/worker:latest",
+      },
+    );
+  }
+  const parsed = parseImage(image);
+  if (!parsed.ok)
+    throw new InvalidInputError(`invalid worker image: ${parsed.problem}`, { hint: parsed.hint });
 }
 
 type LimitKey = "workerMemory" | "workerCpus" | "workerPidsLimit";

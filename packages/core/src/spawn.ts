@@ -17,6 +17,7 @@ import { logFor } from "./log.js";
 import { generateWorkerName } from "./names.js";
 import { clearSpawnIntent, collectOrphans, describeOrphans, writeSpawnIntent } from "./orphans.js";
 import { requireImage, requireRunningParent } from "./parent.js";
+import { logSizeBefore, reportEarlyExit, type StartWatch, watchStart } from "./settle.js";
 import { assertNotCancelled, withSpawnLock } from "./spawn-lock.js";
 import {
   type SpawnOptions,
@@ -301,24 +302,30 @@ export async function spawnWorker(
 ): Promise<WorkerInfo> {
   const calledAt = request.calledAt ?? Date.now();
   validateSpawnOptions(opts); // bad input fails at once, without waiting for the lock
-  return withSpawnLock(ctx.layout, async () => {
+  const settleMs = (opts.detach ?? true) ? (opts.settleMs ?? 0) : 0;
+  const started = await withSpawnLock(ctx.layout, async () => {
     await assertNotCancelled(ctx.layout, ctx.config.parentName, calledAt);
     const orphans = describeOrphans(await collectOrphans(ctx));
     if (orphans) log(orphans);
+    let watch: { start: StartWatch; logBytes: number } | undefined;
     try {
       const created = await createWorker(ctx, opts);
-      if (request.beforeStart) {
-        try {
-          await request.beforeStart(created);
-        } catch (err) {
-          await created.cleanup();
-          throw err;
+      try {
+        await request.beforeStart?.(created);
+        if (settleMs > 0) {
+          const logBytes = await logSizeBefore(ctx, created.name);
+          const start = await watchStart(ctx, created);
+          if (start) watch = { start, logBytes };
         }
+      } catch (err) {
+        await created.cleanup();
+        throw err;
       }
       const info = await startWorker(ctx, created);
       await clearSpawnIntent(ctx.layout);
-      return info;
+      return { info, created, watch };
     } catch (err) {
+      watch?.start.close();
       // Whatever the cleanup above missed (it never throws), the intent still names.
       await collectOrphans(ctx).catch((e: unknown) =>
         log("cleanup after a failed spawn: %s", (e as Error).message),
@@ -326,4 +333,10 @@ export async function spawnWorker(
       throw err;
     }
   });
+  // Outside the lock: other spawns need not wait for this one's settle window.
+  const { info, created, watch } = started;
+  if (!watch) return info;
+  const exit = await watch.start.settle(settleMs);
+  if (exit) throw await reportEarlyExit(ctx, created, exit, watch.logBytes);
+  return info;
 }

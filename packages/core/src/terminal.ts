@@ -1,5 +1,6 @@
 import type { Duplex } from "node:stream";
 import type Docker from "dockerode";
+import { registerWait } from "./container-wait.js";
 import type { CoreContext } from "./context.js";
 import { mapDockerError } from "./docker.js";
 import { ConflictError, InvalidInputError } from "./errors.js";
@@ -72,51 +73,6 @@ export async function runTerminal(io: TerminalIO, session: TerminalSession): Pro
     stream.unpipe(stdout);
     stream.destroy();
   }
-}
-
-/**
- * Registers a wait with the daemon and resolves once the daemon has it (the response
- * headers arrive after the waiter is registered), so a start that follows can't beat it.
- * The inner promise is the exit code.
- */
-export function registerWait(
-  docker: Docker,
-  id: string,
-  condition: "next-exit" | "not-running" | "removed",
-): Promise<{ exitCode: Promise<number> }> {
-  return new Promise((resolve, reject) => {
-    docker.modem.dial(
-      {
-        path: `/containers/${id}/wait?`,
-        method: "POST",
-        options: { condition },
-        isStream: true,
-        statusCodes: { 200: true, 400: "bad parameter", 404: "no such container", 500: "server error" },
-      },
-      (err: unknown, res: unknown) => {
-        if (err) return reject(err);
-        const body = res as NodeJS.ReadableStream;
-        const exitCode = new Promise<number>((done, fail) => {
-          let text = "";
-          body.setEncoding("utf8");
-          body.on("data", (chunk: string) => {
-            text += chunk;
-          });
-          body.on("end", () => {
-            try {
-              const parsed = JSON.parse(text) as { StatusCode?: number; Error?: { Message?: string } | null };
-              if (parsed.Error?.Message) fail(new Error(parsed.Error.Message));
-              else done(parsed.StatusCode ?? 0);
-            } catch (e) {
-              fail(e);
-            }
-          });
-          body.on("error", fail);
-        });
-        resolve({ exitCode });
-      },
-    );
-  });
 }
 
 /** Spawns a worker with the caller's terminal attached (like `docker run -it`); returns its exit code. */

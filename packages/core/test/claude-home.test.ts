@@ -49,7 +49,10 @@ describe("prepareClaudeHome", () => {
     await expect(lstat(state)).rejects.toThrow(/ENOENT/);
     await writeFile(state, JSON.stringify({ numStartups: 3 }));
     await prepareClaudeHome({ home, user: me, credential: "api-key" });
-    expect(JSON.parse(await readFile(state, "utf8"))).toEqual({ numStartups: 3, hasCompletedOnboarding: true });
+    expect(JSON.parse(await readFile(state, "utf8"))).toEqual({
+      numStartups: 3,
+      hasCompletedOnboarding: true,
+    });
   });
 
   it("with an OAuth token: an empty mount point for .credentials.json, removed when not needed", async () => {

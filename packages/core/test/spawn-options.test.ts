@@ -217,8 +217,10 @@ describe("validateSpawnOptions", () => {
       cpus: 0.5,
       pidsLimit: 64,
       mountClaudeConfig: true,
+      settleMs: 1500,
     },
     { memory: 7 * 1024 ** 2 },
+    { settleMs: 0 },
   ])("accepts %j", (opts) => {
     expect(() => validateSpawnOptions(opts)).not.toThrow();
   });
@@ -238,6 +240,10 @@ describe("validateSpawnOptions", () => {
     [{ pidsLimit: 8 }, /invalid pidsLimit 8/],
     [{ pidsLimit: 1.5 }, /invalid pidsLimit 1.5/],
     [{ mountClaudeConfig: "yes" as unknown as boolean }, /mountClaudeConfig must be true or false/],
+    [{ settleMs: -1 }, /invalid settleMs -1/],
+    [{ settleMs: Number.NaN }, /invalid settleMs null/],
+    [{ settleMs: "1500" as unknown as number }, /invalid settleMs "1500"/],
+    [{ settleMs: 3_600_001 }, /invalid settleMs 3600001/],
   ])("rejects %j", (opts, reason) => {
     expect(() => validateSpawnOptions(opts)).toThrow(reason);
     expect(() => validateSpawnOptions(opts)).toThrow(InvalidInputError);

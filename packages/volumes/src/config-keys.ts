@@ -2,6 +2,9 @@
  * The hal9000.conf keys: name, default, and the one validator used for file lines, HAL9000_* env
  * variables and flags alike, so a value is judged the same wherever it came from.
  */
+import { posix } from "node:path";
+import { pseudoFilesystemOf } from "./home-path.js";
+
 export interface Hal9000Config {
   workerImage: string;
   workerRemoveOnExit: boolean;
@@ -149,6 +152,13 @@ export function parseDir(raw: string): ParseResult<string> {
     return bad("the path contains control characters", "use a plain directory path");
   }
   const absolute = raw.startsWith("/");
+  const fs = absolute ? pseudoFilesystemOf(posix.normalize(raw)) : undefined;
+  if (fs !== undefined) {
+    return bad(
+      `"${raw}" is on ${fs}, a kernel pseudo-filesystem where no files can be stored`,
+      "use a directory on disk, relative to HAL9000_HOME or absolute",
+    );
+  }
   const parts = raw.split("/").filter((p) => p !== "" && p !== ".");
   if (parts.length === 0) {
     return bad(

@@ -15,6 +15,7 @@ import {
   keySpec,
 } from "./config-keys.js";
 import { ConfigError } from "./errors.js";
+import { blockingFile } from "./home-path.js";
 
 /** Larger than any hand-written config; anything bigger is not one. */
 export const MAX_CONFIG_BYTES = 64 * 1024;
@@ -246,6 +247,14 @@ export async function readConfigText(file: string): Promise<string | undefined> 
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return undefined;
+    const blocker = code === "ENOTDIR" ? await blockingFile(file) : undefined;
+    if (blocker !== undefined) {
+      throw new ConfigError(`${file}: cannot read the config file: ${blocker} is a file, not a directory`, {
+        file,
+        cause: err,
+        hint: `HAL9000_HOME and its config/ must be directories: move ${blocker} aside, or set HAL9000_HOME (or --home) to another directory`,
+      });
+    }
     throw new ConfigError(`${file}: cannot read the config file (${code ?? String(err)})`, {
       file,
       cause: err,

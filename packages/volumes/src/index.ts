@@ -19,6 +19,7 @@ export {
   MAX_MEMORY_BYTES,
   MIN_MEMORY_BYTES,
   parseDockerSize,
+  parseImage,
 } from "./config-keys.js";
 export {
   CREDENTIAL_KINDS,

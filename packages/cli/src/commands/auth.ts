@@ -4,7 +4,6 @@
  * read from stdin (hidden on a terminal), never from the command line, and never printed.
  */
 import { stat } from "node:fs/promises";
-import { CREDENTIAL_ENV, removeWorkerCredentials } from "@hal9000/core";
 import {
   CREDENTIAL_KINDS,
   type CredentialKind,
@@ -128,6 +127,8 @@ async function setCredential(ctx: Context, args: SetArgs): Promise<void> {
 async function showStatus(ctx: Context): Promise<void> {
   const { layout } = await ctx.layoutForDiagnosis();
   const status = await credentialStatus(layout);
+  // Imported here, not at the top: @hal9000/core loads dockerode, which the parser must not pay for.
+  const { CREDENTIAL_ENV } = await import("@hal9000/core");
   // Which variables are set (they win over the stored credential); never their values.
   const env = Object.fromEntries(
     Object.keys(CREDENTIAL_ENV).map((name) => [name, Boolean(ctx.services.env[name]?.trim())]),
@@ -152,6 +153,7 @@ async function showStatus(ctx: Context): Promise<void> {
 async function remove(ctx: Context): Promise<void> {
   const hal = await ctx.open();
   const removed = await removeCredential(hal.layout);
+  const { removeWorkerCredentials } = await import("@hal9000/core");
   const copies = await removeWorkerCredentials(hal.layout);
   ctx.out.result({ removed, workerCopies: copies.length }, () => [
     removed ? "removed the stored credential" : "no credential was stored",

@@ -1,5 +1,6 @@
 import type { Command } from "../command.js";
 import type { Context } from "../context.js";
+import { warnCorruptRecords } from "../corrupt-records.js";
 import { renderWorkers } from "../render.js";
 
 export function listCommand(ctx: Context): Command {
@@ -9,6 +10,7 @@ export function listCommand(ctx: Context): Command {
     handler: async () => {
       const hal = await ctx.open();
       const workers = await hal.list();
+      await warnCorruptRecords(ctx.out, hal.layout);
       ctx.out.result({ parent: hal.config.parentName, workers }, () => renderWorkers(ctx.out.style, workers));
     },
   };

@@ -1,5 +1,6 @@
 import type { Command } from "../command.js";
 import type { Context } from "../context.js";
+import { warnCorruptRecords } from "../corrupt-records.js";
 import { renderFleet } from "../render.js";
 
 export function statusCommand(ctx: Context): Command {
@@ -9,6 +10,7 @@ export function statusCommand(ctx: Context): Command {
     handler: async () => {
       const hal = await ctx.open();
       const status = await hal.status();
+      if (status.corruptRecords > 0) await warnCorruptRecords(ctx.out, hal.layout);
       ctx.out.result(status, () => renderFleet(ctx.out.style, status, hal.config.workerMaxCount));
     },
   };

@@ -137,11 +137,18 @@ describe("parent lifecycle", () => {
     await expect(other.execInParent(["true"], io)).rejects.toBeInstanceOf(ParentNotRunningError);
   });
 
-  it("a missing parent image is a NotFoundError telling to build it", async () => {
-    const other = await fleet.open({ flags: { parentName: uniqueName("hal9000-test-noimg") } });
-    const err = await other.startParent({ image: "hal9000/parent:does-not-exist" }).catch((e: unknown) => e);
+  it("a missing parent image is a NotFoundError: the configured one says how to build it, any other how to get it", async () => {
+    const missing = "hal9000/parent:does-not-exist";
+    const parentName = uniqueName("hal9000-test-noimg");
+    const configured = await fleet.open({ flags: { parentName, parentImage: missing } });
+    const err = await configured.startParent().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NotFoundError);
+    expect((err as NotFoundError).message).toMatch(/parent image "hal9000\/parent:does-not-exist" not found/);
     expect((err as NotFoundError).hint).toMatch(/hal9000 build parent/);
+    const other = await fleet.open({ flags: { parentName } });
+    const explicit = await other.startParent({ image: missing }).catch((e: unknown) => e);
+    expect(explicit).toBeInstanceOf(NotFoundError);
+    expect((explicit as NotFoundError).hint).toMatch(/docker image ls/);
     expect((await other.parentStatus()).state).toBe("missing");
   });
 });

@@ -137,8 +137,10 @@ async function markRecord(
  * already hold it finish first and are listed here.
  */
 export async function stopAllWorkers(ctx: CoreContext, calledAt = Date.now()): Promise<string[]> {
+  // Marked before queueing for the lock: spawns already waiting give up when their turn comes,
+  // rather than racing stop-all for the lock (it has no fairness) and outliving it.
+  await markStopAll(ctx.layout, ctx.config.parentName, calledAt);
   const active = await withSpawnLock(ctx.layout, async () => {
-    await markStopAll(ctx.layout, ctx.config.parentName, calledAt);
     const orphans = describeOrphans(await collectOrphans(ctx));
     if (orphans) log(orphans);
     return (await listWorkerContainers(ctx)).filter((c) => ACTIVE_STATES.has(c.State));

@@ -4,9 +4,10 @@
  * while they count, create or remove workers. A spawn holds it from its count to its start,
  * so whoever holds it next sees no half-made worker except a crashed spawner's.
  *
- * stop-all wins over spawns in flight: under the lock it writes when it was called, and a
- * spawn called before that gives up when its turn comes, so no worker outlives a stop-all
- * that was asked for after it.
+ * stop-all wins over spawns in flight: before it queues for the lock it writes when it was
+ * called, and a spawn called before that gives up when its turn comes, so no worker outlives
+ * a stop-all that was asked for after it (only the spawn holding the lock then finishes, and
+ * stop-all stops it).
  */
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
@@ -43,7 +44,10 @@ export async function lastStopAll(layout: HomeLayout, parent: string): Promise<n
   }
 }
 
-/** Call under the spawn lock: spawns of `parent` called at or before `calledAtMs` are cancelled. */
+/**
+ * Spawns of `parent` called at or before `calledAtMs` are cancelled. Called before taking the
+ * lock; a later mark never moves the time back.
+ */
 export async function markStopAll(layout: HomeLayout, parent: string, calledAtMs: number): Promise<void> {
   if ((await lastStopAll(layout, parent)) >= calledAtMs) return;
   const file = stopAllMarkerPath(layout, parent);

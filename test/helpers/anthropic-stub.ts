@@ -4,36 +4,59 @@ import { execDetached, execIn } from "./exec.js";
 import { tarOneFile } from "./tar.js";
 import { waitFor } from "./wait.js";
 
-const STUB = new URL("../fixtures/core-anthropic-stub.mjs", import.meta.url);
+const STUB = new URL("../fixtures/anthropic-stub.mjs", import.meta.url);
+
+/** One request as the stub logged it. */
+export interface StubRequest {
+  method: string;
+  url: string;
+  stream: boolean;
+  model: string | null;
+  xApiKey: string | null;
+  authorization: string | null;
+  /** Whether the request body contained the marker. */
+  marker: boolean;
+  answer: "tool_use" | "text" | "-";
+}
+
+export interface StubOptions {
+  /** The final text answer. */
+  reply: string;
+  /** Tool-use mode: first ask Claude to Write `file` with `content`, then answer `reply`. */
+  write?: { file: string; content: string };
+  /** A string whose presence in each request body the stub logs. */
+  marker?: string;
+}
 
 export interface AnthropicStub {
   port: number;
   reply: string;
   /** ANTHROPIC_* settings that point the Claude CLI at the stub. */
   env: Record<string, string>;
-  /** The requests the stub has seen, one line each. */
-  requests(): Promise<string[]>;
+  /** The requests the stub has seen, in order. */
+  requests(): Promise<StubRequest[]>;
 }
 
 /**
- * Copies the Messages API stub into a running container (the parent) and starts it on
- * that container's loopback, which its workers share. Returns once it answers.
+ * Copies the Messages API stub (fixtures/anthropic-stub.mjs) into a running container (the
+ * parent) and starts it on that container's loopback, which its workers share. Returns once it
+ * answers; its env carries no credential.
  */
-export async function startAnthropicStub(
+export async function startStub(
   docker: Docker,
   container: string,
-  reply = "Hello from the hal9000 stub!",
+  opts: StubOptions,
 ): Promise<AnthropicStub> {
   const port = 20000 + Math.floor(Math.random() * 20000);
   await docker
     .getContainer(container)
-    .putArchive(tarOneFile("core-anthropic-stub.mjs", await readFile(STUB)), { path: "/tmp" });
-  const log = `/tmp/core-anthropic-stub-${port}.log`;
+    .putArchive(tarOneFile("anthropic-stub.mjs", await readFile(STUB)), { path: "/tmp" });
+  const log = `/tmp/anthropic-stub-${port}.log`;
   await execDetached(docker, container, [
     "sh",
     "-c",
-    `exec node /tmp/core-anthropic-stub.mjs ${port} "$0" > ${log} 2>&1`,
-    reply,
+    `exec node /tmp/anthropic-stub.mjs "$0" > ${log} 2>&1`,
+    JSON.stringify({ port, ...opts }),
   ]);
   await waitFor("the Anthropic stub to listen", async () => {
     const r = await execIn(docker, container, ["cat", log]);
@@ -41,15 +64,24 @@ export async function startAnthropicStub(
   });
   return {
     port,
-    reply,
-    env: {
-      ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}`,
-      ANTHROPIC_API_KEY: "dummy",
-      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
-    },
+    reply: opts.reply,
+    env: { ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}`, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1" },
     async requests() {
       const r = await execIn(docker, container, ["cat", log]);
-      return r.output.split("\n").filter((l) => l !== "" && !l.startsWith("listening"));
+      return r.output
+        .split("\n")
+        .filter((l) => l.startsWith("{"))
+        .map((l) => JSON.parse(l) as StubRequest);
     },
   };
+}
+
+/** The stub answering `reply` to everything, with a dummy API key in its env. */
+export async function startAnthropicStub(
+  docker: Docker,
+  container: string,
+  reply = "Hello from the hal9000 stub!",
+): Promise<AnthropicStub> {
+  const stub = await startStub(docker, container, { reply });
+  return { ...stub, env: { ...stub.env, ANTHROPIC_API_KEY: "dummy" } };
 }

@@ -1,4 +1,4 @@
-export { type AnthropicStub, startAnthropicStub } from "./anthropic-stub.js";
+export { type AnthropicStub, type StubRequest, startAnthropicStub, startStub } from "./anthropic-stub.js";
 export { cleanupFleet } from "./cleanup.js";
 export { type ExecResult, execDetached, execIn, readAll } from "./exec.js";
 export { type TestFleet, testEnv, testFleet } from "./fleet.js";

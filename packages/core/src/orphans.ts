@@ -12,11 +12,16 @@
  * Every spawn also creates and starts under the lock, so a worker container still in state
  * "created" seen under the lock was made by a dead spawner too: it is removed with its record.
  */
-import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { type HomeLayout, locksDirPath, removeWorkerHome, type SessionRecord } from "@hal9000/volumes";
+import {
+  type HomeLayout,
+  locksDirPath,
+  removeWorkerHome,
+  type SessionRecord,
+  writeFileAtomic,
+} from "@hal9000/volumes";
 import type Docker from "dockerode";
 import type { CoreContext } from "./context.js";
 import { dockerStatus, mapDockerError } from "./docker.js";
@@ -63,14 +68,7 @@ export async function writeSpawnIntent(
     at: new Date().toISOString(),
   };
   await mkdir(locksDirPath(layout), { recursive: true });
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-  try {
-    await writeFile(tmp, `${JSON.stringify(body)}\n`, { mode: 0o644 });
-    await rename(tmp, file);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
+  await writeFileAtomic(file, `${JSON.stringify(body)}\n`, { mode: 0o644 });
 }
 
 export async function clearSpawnIntent(layout: HomeLayout): Promise<void> {

@@ -9,10 +9,9 @@
  * a stop-all that was asked for after it (only the spawn holding the lock then finishes, and
  * stop-all stops it).
  */
-import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type HomeLayout, locksDirPath, withLock } from "@hal9000/volumes";
+import { type HomeLayout, locksDirPath, withLock, writeFileAtomic } from "@hal9000/volumes";
 import { ConflictError } from "./errors.js";
 
 export const SPAWN_LOCK = "spawn";
@@ -52,15 +51,8 @@ export async function markStopAll(layout: HomeLayout, parent: string, calledAtMs
   if ((await lastStopAll(layout, parent)) >= calledAtMs) return;
   const file = stopAllMarkerPath(layout, parent);
   await mkdir(locksDirPath(layout), { recursive: true });
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   const body = { calledAtMs, calledAt: new Date(calledAtMs).toISOString(), pid: process.pid };
-  try {
-    await writeFile(tmp, `${JSON.stringify(body)}\n`, { mode: 0o644 });
-    await rename(tmp, file);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
+  await writeFileAtomic(file, `${JSON.stringify(body)}\n`, { mode: 0o644 });
 }
 
 /** Call under the spawn lock: throws when a stop-all of `parent` was called since this spawn was. */

@@ -18,9 +18,7 @@
  * the credential stored with `hal9000 auth set`.
  */
 
-import { randomBytes } from "node:crypto";
-import { constants } from "node:fs";
-import { chmod, chown, lstat, mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { chmod, chown, lstat, mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import {
   type CredentialKind,
@@ -28,6 +26,7 @@ import {
   type HomeLayout,
   readCredential,
   workerHomePath,
+  writeFileAtomic,
 } from "@hal9000/volumes";
 import { InvalidInputError } from "./errors.js";
 import { type Owner, WORKER_HOME_PATH } from "./host-paths.js";
@@ -173,24 +172,7 @@ export async function writeWorkerCredential(
   const dir = workerSecretsDir(layout, name);
   await privateDir(dir);
   const file = path.join(dir, credential.kind === "api-key" ? "credential" : ".credentials.json");
-  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
-  const handle = await open(
-    tmp,
-    constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
-    0o600,
-  );
-  try {
-    await handle.chmod(0o600);
-    if (isRoot()) await handle.chown(user.uid, user.gid);
-    await handle.writeFile(credentialFileContent(credential), "utf8");
-    await handle.sync();
-  } catch (err) {
-    await handle.close().catch(() => undefined);
-    await rm(tmp, { force: true });
-    throw err;
-  }
-  await handle.close();
-  await rename(tmp, file);
+  await writeFileAtomic(file, credentialFileContent(credential), { mode: 0o600, owner: user, sync: true });
   return { file, target: credential.kind === "api-key" ? CREDENTIAL_MOUNT_PATH : OAUTH_MOUNT_PATH };
 }
 
@@ -279,20 +261,7 @@ export async function writeOwnedFile(
   user: Owner,
   mode = 0o600,
 ): Promise<void> {
-  const tmp = `${file}.${randomBytes(6).toString("hex")}.tmp`;
-  const handle = await open(
-    tmp,
-    constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
-    mode,
-  );
-  try {
-    await handle.chmod(mode);
-    if (isRoot()) await handle.chown(user.uid, user.gid);
-    await handle.writeFile(content, "utf8");
-  } finally {
-    await handle.close();
-  }
-  await rename(tmp, file);
+  await writeFileAtomic(file, content, { mode, owner: user });
 }
 
 /** A directory owned by `user` (when root can); created if missing. */

@@ -3,10 +3,10 @@
  * (`claude setup-token`), one at a time, in a 0600 file under secrets/ (0700). No message,
  * hint or status ever contains the value itself.
  */
-import { randomBytes } from "node:crypto";
 import { constants, type Stats } from "node:fs";
-import { chmod, chown, lstat, mkdir, open, readdir, rename, rm } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { chmod, chown, lstat, mkdir, open, readdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { writeFileAtomic } from "./atomic-write.js";
 import { HomeError, VolumesError } from "./errors.js";
 import type { HomeLayout } from "./home.js";
 
@@ -141,24 +141,9 @@ export async function saveCredential(
   }
   await ensureSecretsDir(layout, owner);
   const path = credentialFilePath(layout, kind);
-  const tmp = join(layout.secrets, `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
-  let file: Awaited<ReturnType<typeof open>> | undefined;
   try {
-    file = await open(
-      tmp,
-      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
-      PRIVATE_FILE,
-    );
-    await file.chmod(PRIVATE_FILE); // the umask may have taken bits away, never added any
-    if (owner && isRoot()) await file.chown(owner.uid, owner.gid);
-    await file.writeFile(`${value}\n`, "utf8");
-    await file.sync();
-    await file.close();
-    file = undefined;
-    await rename(tmp, path);
+    await writeFileAtomic(path, `${value}\n`, { mode: PRIVATE_FILE, owner, sync: true });
   } catch (err) {
-    await file?.close().catch(() => {});
-    await rm(tmp, { force: true });
     throw ioError("write", path, err);
   }
   for (const other of CREDENTIAL_KINDS) {

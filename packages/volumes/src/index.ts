@@ -1,3 +1,4 @@
+export { type WriteFileAtomicOptions, writeFileAtomic } from "./atomic-write.js";
 export {
   CONFIG_FILE_NAME,
   checkConfig,

@@ -3,9 +3,9 @@
  * same directory, then rename) so a reader never sees half a record and concurrent writers of
  * different records never lose one. A corrupt file is reported, never fatal.
  */
-import { randomBytes } from "node:crypto";
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { writeFileAtomic } from "./atomic-write.js";
 import { VolumesError } from "./errors.js";
 import { assertWorkerName, workerNameProblem } from "./names.js";
 
@@ -104,15 +104,8 @@ export class SessionStore {
     }
     const file = this.path(r.name);
     await mkdir(this.dir, { recursive: true });
-    // Hidden temp name: list() ignores it, and rename() within one directory is atomic.
-    const tmp = join(this.dir, `.${r.name}.json.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
-    try {
-      await writeFile(tmp, `${JSON.stringify(canonical(r), null, 2)}\n`, { mode: 0o644 });
-      await rename(tmp, file);
-    } catch (err) {
-      await rm(tmp, { force: true });
-      throw err;
-    }
+    // The temp name is hidden: list() ignores it.
+    await writeFileAtomic(file, `${JSON.stringify(canonical(r), null, 2)}\n`, { mode: 0o644 });
   }
 
   /** The record, undefined if there is none; a corrupt file throws CORRUPT_RECORD. */

@@ -64,7 +64,6 @@ export {
   recreateOptions,
   type WorkerNetwork,
 } from "./recovery.js";
-export { lastOutputLines, terminalText } from "./settle.js";
 export { SPAWN_LOCK, SPAWN_LOCK_TIMEOUT_MS } from "./spawn-lock.js";
 export {
   type CredentialMount,
@@ -81,6 +80,7 @@ export {
 } from "./spawn-options.js";
 export { cpuPercent, memoryUsage, type RawStats, uptimeSeconds, type WorkerStats } from "./stats.js";
 export { runTerminal, type TerminalIO, type TerminalSession } from "./terminal.js";
+export { lastOutputLines, terminalText } from "./terminal-text.js";
 export { HAL9000_VERSION } from "./version.js";
 export {
   API_KEY_HELPER,

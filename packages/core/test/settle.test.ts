@@ -2,13 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  lastOutputLines,
-  saveEarlyOutput,
-  terminalText,
-  workerExitedHint,
-  workerExitedMessage,
-} from "../src/settle.js";
+import { saveEarlyOutput, workerExitedHint, workerExitedMessage } from "../src/settle.js";
+import { lastOutputLines, terminalText } from "../src/terminal-text.js";
 
 /**
  * What `claude` (2.1) printed on a TTY in a worker with a fresh home and no network, byte for

@@ -65,6 +65,7 @@ describe("hal9000 build", () => {
     const r = await hal9000(["build", "everything"], cliEnv("/nonexistent-hal9000-home", "unused"));
     expect(r).toEqual({
       code: 2,
+      signal: null,
       stdout: "",
       stderr:
         'hal9000: invalid build target "everything"\n  hint: choose one of: parent, worker, worker-minimal, all\n',

@@ -197,6 +197,7 @@ describe("fleet commands", () => {
     const unknown = await run(["lst"]);
     expect(unknown).toEqual({
       code: 2,
+      signal: null,
       stdout: "",
       stderr:
         'hal9000: unknown command "lst"\n  hint: did you mean `hal9000 list`? run `hal9000 --help` to see the commands\n',

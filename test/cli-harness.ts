@@ -13,7 +13,9 @@ export const CLI_BIN = fileURLToPath(new URL("../packages/cli/dist/bin.js", impo
 export const CLI_BUNDLE = fileURLToPath(new URL("../packages/cli/dist/bundle/hal9000.cjs", import.meta.url));
 
 export interface CliResult {
-  code: number;
+  /** The exit code; null when the process was killed (then `signal` says by what). */
+  code: number | null;
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
@@ -23,21 +25,32 @@ export function cliEnv(home: string, parentName: string, extra: NodeJS.ProcessEn
   return testEnv({ HAL9000_HOME: home, HAL9000_PARENT_NAME: parentName, NO_COLOR: "1", ...extra });
 }
 
-/** Runs `hal9000 <args>` and resolves with its exit code and output (never rejects on exit codes). */
+/**
+ * Runs `hal9000 <args>` and resolves with its exit code and output (never rejects on exit
+ * codes). A run still going after `timeoutMs` is killed: a hang shows as a signal, never as
+ * an exit code.
+ */
 export function hal9000(
   args: string[],
   env: NodeJS.ProcessEnv,
-  opts: { cwd?: string } = {},
+  opts: { cwd?: string; timeoutMs?: number } = {},
 ): Promise<CliResult> {
   if (!existsSync(CLI_BIN)) throw new Error(`${CLI_BIN} is missing: run pnpm --filter @hal9000/cli build`);
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [CLI_BIN, ...args],
-      { env, cwd: opts.cwd, maxBuffer: 16 * 1024 * 1024, timeout: 300_000 },
+      {
+        env,
+        cwd: opts.cwd,
+        maxBuffer: 16 * 1024 * 1024,
+        timeout: opts.timeoutMs ?? 300_000,
+        killSignal: "SIGKILL",
+      },
       (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
-        resolve({ code, stdout, stderr });
+        const signal = (err?.signal as NodeJS.Signals | null | undefined) ?? null;
+        const code = !err ? 0 : typeof err.code === "number" ? err.code : signal ? null : 1;
+        resolve({ code, signal, stdout, stderr });
       },
     );
   });

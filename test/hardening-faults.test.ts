@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { ConflictError, connectDocker, Hal9000, LimitReachedError, type WorkerInfo } from "@hal9000/core";
 import type Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hal9000 } from "./cli-harness.js";
 import {
   buildTinyImage,
   copyImage,
@@ -33,7 +34,6 @@ import {
 
 const SLEEP = ["sleep", "infinity"];
 const BASE_IMAGE = "debian:bookworm-slim";
-const CLI = fileURLToPath(new URL("../packages/cli/dist/bin.js", import.meta.url));
 const CRASH = fileURLToPath(new URL("./fixtures/hardening-faults-spawn-crash.mjs", import.meta.url));
 /** The issue's bound: workers are back in the parent's network within 10 s of its start. */
 const BACK_IN_NETWORK_MS = 10_000;
@@ -98,31 +98,6 @@ async function fetchFromWorker(docker: Docker, worker: string, port: number): Pr
 }
 
 const randomPort = () => 20000 + Math.floor(Math.random() * 20000);
-
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[]): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: testEnv(),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on("data", (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.once("error", reject);
-    child.once("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** Waits for a line of the child's stdout matching `re`; returns its first group. */
 function lineFrom(child: ChildProcess, re: RegExp): Promise<string> {
@@ -413,7 +388,7 @@ describe("spawning under concurrency and crashes", () => {
   it("20 spawns at once through the CLI (spawn -d): 20 distinct workers, 20 records", async () => {
     const flags = ["--home", hal.layout.home, "--parent-name", fleet.parentName, "--worker-max-count", "25"];
     const runs = await Promise.all(
-      range(20).map(() => runCli(["spawn", "-d", "--json", "-i", BASE_IMAGE, ...flags])),
+      range(20).map(() => hal9000(["spawn", "-d", "--json", "-i", BASE_IMAGE, ...flags], testEnv())),
     );
     for (const run of runs) expect(run, run.stderr).toMatchObject({ code: 0 });
     const workers = runs.map((r) => JSON.parse(r.stdout) as WorkerInfo);

@@ -6,7 +6,6 @@
  * suite's temp dir (HAL9000_HOME, the project, the row homes). A row that must work exits 0 and
  * mounts what the user meant. One parent for the file, started through the API.
  */
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, realpathSync } from "node:fs";
 import { link, lstat, mkdir, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
@@ -17,7 +16,7 @@ import { Readable } from "node:stream";
 import { Hal9000 } from "@hal9000/core";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI_BIN, cliEnv } from "./cli-harness.js";
+import { cliEnv, hal9000 } from "./cli-harness.js";
 import {
   cleanupFleet,
   readAll,
@@ -42,36 +41,9 @@ const worker = (tag: string) => `${parentName}-${tag}`;
 const INCUMBENT = worker("incumbent");
 const PROC_HOME = `/proc/${parentName}`;
 
-interface CliRun {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** `hal9000 <args>`; a hang is killed after a minute and shows as a signal, never as an exit code. */
-function cli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_BIN, ...args], {
-      env: opts.env ?? cliEnv(home, parentName),
-      cwd: opts.cwd ?? base,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on("data", (c: Buffer) => {
-      stderr += c.toString();
-    });
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.on("error", reject);
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
+/** `hal9000 <args>` in this suite's home; a hang is killed after a minute and shows as a signal. */
+function cli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}) {
+  return hal9000(args, opts.env ?? cliEnv(home, parentName), { cwd: opts.cwd ?? base, timeoutMs: 60_000 });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -127,6 +127,29 @@ describe("building through the API", () => {
     );
   });
 
+  it("a rebuild removes the image it replaced, unless another tag still names it", async () => {
+    const tag = `hal9000-test/rebuild:${owner}`;
+    const build = (stamp: string) =>
+      buildContextDir({
+        docker,
+        contextDir: fixture("images-rebuild"),
+        tag,
+        labels: testLabels,
+        buildargs: { STAMP: stamp },
+      });
+    const first = await build("one");
+    const second = await build("two");
+    expect(second.id).not.toBe(first.id);
+    await expect(docker.getImage(first.id).inspect()).rejects.toMatchObject({ statusCode: 404 });
+
+    const keep = `hal9000-test/rebuild-keep:${owner}`;
+    await docker.getImage(second.id).tag({ repo: "hal9000-test/rebuild-keep", tag: owner });
+    const third = await build("three");
+    expect((await docker.getImage(second.id).inspect()).RepoTags).toEqual([keep]);
+    expect((await docker.getImage(tag).inspect()).Id).toBe(third.id);
+    await docker.getImage(keep).remove();
+  });
+
   it("an aborted build rejects, builds nothing and leaves no temp folder", async () => {
     const workDir = await mkdtemp(join(tmpdir(), "hal9000-test-abort-"));
     const tag = `hal9000-test/aborted:${owner}`;

@@ -8,6 +8,7 @@ import {
 } from "@hal9000/core";
 import { packContext } from "./build-context.js";
 import { BuildStreamParser, interpretBuildMessage } from "./build-stream.js";
+import { currentImageId, removeReplacedImage } from "./replaced-image.js";
 
 const log = logFor("images:build");
 
@@ -40,6 +41,7 @@ export interface BuiltContext {
 export async function buildContextDir(opts: ContextBuildOptions): Promise<BuiltContext> {
   const { docker, tag, signal } = opts;
   signal?.throwIfAborted();
+  const previousId = await currentImageId(docker, tag);
   const tar = packContext(opts.contextDir);
   // The request pipes the archive without listening for its errors: an unreadable file
   // must fail this build, not crash the process.
@@ -105,6 +107,7 @@ export async function buildContextDir(opts: ContextBuildOptions): Promise<BuiltC
     });
   }
   const image = await docker.getImage(tag).inspect();
+  if (previousId) await removeReplacedImage(docker, previousId, image.Id);
   return { tag, id: image.Id, size: image.Size };
 }
 

@@ -417,6 +417,22 @@ describe("refusals: clear errors, nothing changed", () => {
     expect(await leftovers(name)).toEqual(nothing);
   });
 
+  it("a refused spawn in a brand-new HAL9000_HOME creates nothing there, not even the home", async () => {
+    const base = await tempDir("hal9000-test-fresh-");
+    try {
+      const home = path.join(base.home, "never-made");
+      const fresh = await Hal9000.open({
+        home,
+        env: testEnv(),
+        flags: { parentName: uniqueName("hal9000-test-absent") },
+      });
+      await expect(fresh.spawn({ project: project.home })).rejects.toBeInstanceOf(ParentNotRunningError);
+      expect(await readdir(base.home)).toEqual([]);
+    } finally {
+      await base.remove();
+    }
+  });
+
   it("WORKER_MAX_COUNT reached", async () => {
     const limited = await fleet.open({ flags: { workerMaxCount: 1 } });
     const w = await limited.spawn({ command: SLEEP });

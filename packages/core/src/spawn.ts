@@ -302,6 +302,11 @@ export async function spawnWorker(
 ): Promise<WorkerInfo> {
   const calledAt = request.calledAt ?? Date.now();
   validateSpawnOptions(opts); // bad input fails at once, without waiting for the lock
+  // The same read-only checks run again under the lock, which decides; these only fail fast,
+  // so a refused spawn leaves nothing behind, not even a locks/ dir in a brand-new home.
+  await requireRunningParent(ctx);
+  await requireImage(ctx, opts.image ?? ctx.config.workerImage, "worker");
+  if (opts.project !== undefined) await resolveProject(ctx.paths, opts.project);
   const settleMs = (opts.detach ?? true) ? (opts.settleMs ?? 0) : 0;
   const started = await withSpawnLock(ctx.layout, async () => {
     await assertNotCancelled(ctx.layout, ctx.config.parentName, calledAt);

@@ -2,7 +2,7 @@
  * Everything a command talks to, injected (as aws-amplify's ampx does): the real wiring is in
  * default-services.ts, tests pass fakes and run the real parser against them.
  */
-import type { BuildEvent, BuiltImage, ImageTarget, SizeReport } from "@hal9000/images";
+import type { BuildOptions, BuiltImage, ImageTarget, SizeReport } from "@hal9000/images";
 import type { Hal9000Config, HomeLayout, HomeStatus } from "@hal9000/volumes";
 import type { Hal9000Api, TerminalIO } from "./api.js";
 import type { Writable } from "./output.js";
@@ -11,17 +11,11 @@ export type { BuildEvent, BuiltImage, ImageSize, ImageTarget, SizeReport } from 
 // The specs subpath, not the package root: the parser needs the targets, not dockerode.
 export { IMAGE_TARGETS } from "@hal9000/images/specs";
 
-/** What `build` and `up` ask of the images package (its BuildOptions, minus what they never set). */
-export interface BuildRequest {
-  docker: unknown;
-  targets: ImageTarget[];
-  tags?: Partial<Record<ImageTarget, string>>;
-  claudeVersion?: string;
-  noCache?: boolean;
-  signal?: AbortSignal;
-  onProgress?: (e: BuildEvent) => void;
-  cliBundle?: string;
-}
+/** What `build` and `up` ask of the images package: its BuildOptions, the part they set. */
+export type BuildRequest = Pick<
+  BuildOptions,
+  "targets" | "tags" | "claudeVersion" | "noCache" | "signal" | "onProgress" | "cliBundle"
+> & { docker: unknown };
 
 export interface OpenOptions {
   /** The --home flag (core resolves it against HAL9000_HOME and the default). */

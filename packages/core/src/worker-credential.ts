@@ -18,13 +18,14 @@
  * the credential stored with `hal9000 auth set`.
  */
 
-import { chmod, chown, lstat, mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
+import { chmod, chown, lstat, mkdir, readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import {
   type CredentialKind,
   credentialValueProblem,
   type HomeLayout,
   readCredential,
+  readTextIfExists,
   workerHomePath,
   writeFileAtomic,
 } from "@hal9000/volumes";
@@ -237,14 +238,8 @@ export function claudeSettingsWith(existing: unknown, useHelper: boolean): Recor
 
 /** Reads a JSON settings file; undefined when missing; a clear error when it is not JSON. */
 export async function readSettings(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw err;
-  }
-  if (text.trim() === "") return undefined;
+  const text = await readTextIfExists(file);
+  if (text === undefined || text.trim() === "") return undefined;
   try {
     return JSON.parse(text);
   } catch {

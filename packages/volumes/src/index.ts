@@ -60,6 +60,7 @@ export {
   withLock,
 } from "./lock.js";
 export { assertWorkerName, workerNameProblem } from "./names.js";
+export { readTextIfExists } from "./read-text.js";
 export {
   SESSION_SCHEMA_VERSION,
   type SessionRecord,

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { writeFileAtomic } from "./atomic-write.js";
 import { VolumesError } from "./errors.js";
 import { assertWorkerName, workerNameProblem } from "./names.js";
+import { readTextIfExists } from "./read-text.js";
 
 export type SessionState = "created" | "running" | "exited" | "ended";
 
@@ -111,13 +112,8 @@ export class SessionStore {
   /** The record, undefined if there is none; a corrupt file throws CORRUPT_RECORD. */
   async read(name: string): Promise<SessionRecord | undefined> {
     const file = this.path(name);
-    let text: string;
-    try {
-      text = await readFile(file, "utf8");
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-      throw err;
-    }
+    const text = await readTextIfExists(file);
+    if (text === undefined) return undefined;
     const parsed = parseRecord(text, name);
     if ("error" in parsed) {
       throw new VolumesError("CORRUPT_RECORD", `session record ${file} is corrupt: ${parsed.error}`, {

@@ -3,7 +3,7 @@
  * packages to install) and working on the parent's Debian Node 18 against the Docker socket.
  */
 import { execFile } from "node:child_process";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { builtinModules } from "node:module";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -69,9 +69,22 @@ describe("dist/bundle/hal9000.cjs", () => {
     const required = new Set([...text.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1] as string));
     const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
     const foreign = [...required].filter((r) => !builtins.has(r)).sort();
-    // All three sit in try/catch: ssh2's native crypto and cpu-features (it falls back to pure JS;
-    // the parent only uses a unix socket) and debug's optional supports-color.
-    expect(foreign).toEqual(["./crypto/build/Release/sshcrypto.node", "cpu-features", "supports-color"]);
+    // debug's optional supports-color, in try/catch (ssh2 and its native addons are left out).
+    expect(foreign).toEqual(["supports-color"]);
+  });
+
+  it("leaves out ssh2, grpc, protobufjs and tar-fs, never used in the parent, and stays under 0.9 MB", async () => {
+    const text = await readFile(CLI_BUNDLE, "utf8");
+    // esbuild heads each bundled module with its path: what is inlined can be read off them.
+    const inlined = new Set(
+      [...text.matchAll(/^\/\/ \S*node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)].map((m) => m[1] as string),
+    );
+    expect(inlined).toContain("dockerode"); // the check sees packages at all
+    const leftOut = ["ssh2", "@grpc/grpc-js", "@grpc/proto-loader", "protobufjs", "tar-fs", "uuid"];
+    expect(leftOut.filter((name) => inlined.has(name))).toEqual([]);
+    // In their place a stub that fails with a clear message if the parent ever calls one.
+    expect(text).toContain("is left out of the parent image's hal9000 bundle");
+    expect((await stat(CLI_BUNDLE)).size).toBeLessThanOrEqual(900_000);
   });
 
   it("prints the same version as the npm bin", async () => {

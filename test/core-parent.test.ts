@@ -103,6 +103,27 @@ describe("parent lifecycle", () => {
     expect(result).toEqual({ exitCode: 0, output: `${engine.apiVersion}\n` });
   });
 
+  it("`docker exec <parent> docker ps` works: the parent's Docker CLI negotiates with the mounted daemon", async () => {
+    const engine = await fleet.hal.ping();
+    const ps = await execIn(fleet.docker, fleet.parentName, [
+      "docker",
+      "ps",
+      "--filter",
+      `name=^/${fleet.parentName}$`,
+      "--format",
+      "{{.Names}}",
+    ]);
+    expect(ps).toEqual({ exitCode: 0, output: `${fleet.parentName}\n` });
+    const version = await execIn(fleet.docker, fleet.parentName, [
+      "docker",
+      "version",
+      "--format",
+      "{{.Client.APIVersion}} {{.Server.APIVersion}}",
+    ]);
+    // The client speaks the daemon's API version (negotiated down when the daemon is older).
+    expect(version).toEqual({ exitCode: 0, output: `${engine.apiVersion} ${engine.apiVersion}\n` });
+  });
+
   it("runs a command in the parent on the caller's terminal (as the dashboard does)", async () => {
     const stdin = new PassThrough();
     const stdout = new PassThrough();

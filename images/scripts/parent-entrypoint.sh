@@ -38,7 +38,7 @@ if [ -n "$socket" ] && [ ! -S "$socket" ]; then
 fi
 
 # The socket being there is not enough: ask the daemon (GET /_ping) with the Node runtime
-# the CLI runs on, since the image has no docker CLI or curl.
+# the CLI runs on (no curl in the image; the Docker CLI is for users, not for start-up).
 if ! node -e '
   const http = require("http");
   const host = process.argv[1];

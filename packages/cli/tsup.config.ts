@@ -1,9 +1,34 @@
-import { defineConfig } from "tsup";
+import { defineConfig, type Options } from "tsup";
 
-// ssh2 (under dockerode) loads optional native addons inside try/catch: the sshcrypto binding
-// and the cpu-features package. The parent only talks to a unix socket, so the bundle leaves
-// them out (the require fails, ssh2 falls back to pure JS) instead of shipping .node files.
-const NATIVE = [/\.node$/, /^cpu-features$/];
+// Never called in the parent, yet ~1.8 MB of the bundle: ssh2 (DOCKER_HOST=ssh://; the parent
+// talks to its mounted socket), dockerode's BuildKit session (grpc, proto-loader, uuid) and
+// protobufjs (hal9000 builds with the classic builder), tar-fs (dockerode's build-from-folder;
+// hal9000 sends its build contexts as its own tar stream). The parent bundle swaps them for a
+// stub that loads fine and throws a clear error if anything calls it; the npm CLI keeps the
+// real packages (ssh:// works there). test/cli-bundle.test.ts fails if one of them comes back.
+const LEFT_OUT = /^(ssh2|@grpc\/grpc-js|@grpc\/proto-loader|protobufjs|tar-fs|\.\/session)$/;
+const leaveOut: NonNullable<Options["esbuildPlugins"]>[number] = {
+  name: "hal9000-parent-leaves-out",
+  setup(build) {
+    build.onResolve({ filter: LEFT_OUT }, (args) =>
+      args.path !== "./session" || /[\\/]dockerode[\\/]lib[\\/]/.test(args.importer)
+        ? { path: args.path, namespace: "left-out" }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "left-out" }, (args) => {
+      const message = `${args.path} is left out of the parent image's hal9000 bundle (it talks to its mounted Docker socket with the classic builder); for ssh:// engines use the npm CLI (npx @hal9000/cli)`;
+      return {
+        loader: "js",
+        contents: [
+          `const fail = () => { throw new Error(${JSON.stringify(message)}); };`,
+          "const stub = new Proxy(fail, { construct: fail });",
+          // Callable itself (dockerode's session is a function) and through any property.
+          'module.exports = new Proxy(fail, { construct: fail, get: (_t, key) => (key === "__esModule" ? false : stub) });',
+        ].join("\n"),
+      };
+    });
+  },
+};
 
 export default defineConfig([
   {
@@ -27,9 +52,9 @@ export default defineConfig([
     format: ["cjs"],
     target: "node18",
     platform: "node",
-    // Everything is bundled except the native addons (tsup checks noExternal before external).
-    noExternal: [/^(?!cpu-features$)(?!.*\.node$)/],
-    external: NATIVE,
+    // Everything is bundled (ssh2, whose optional native addons would stay outside, is left out).
+    noExternal: [/.*/],
+    esbuildPlugins: [leaveOut],
     minify: false,
     sourcemap: false,
     // import.meta.url (cliBundlePath) as a CommonJS shim.

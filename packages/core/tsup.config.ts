@@ -1,9 +1,9 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  // version.ts is its own entry (`@hal9000/core/version`): `hal9000 --version` reads it
+  // version is its own entry (`@hal9000/core/version`): `hal9000 --version` reads it
   // without loading dockerode.
-  entry: ["src/index.ts", "src/version.ts"],
+  entry: { index: "src/index.ts", version: "src/vocabulary/version.ts" },
   format: ["esm"],
   target: "node20",
   dts: true,

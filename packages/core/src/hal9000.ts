@@ -8,24 +8,18 @@ import {
   SessionStore,
 } from "@hal9000/volumes";
 import type Docker from "dockerode";
-import type { CoreContext } from "./context.js";
-import { type CoordinatorOptions, runCoordinator } from "./coordinator.js";
-import { connectDocker, type DockerInfo, pingDocker } from "./docker.js";
-import {
-  countWorkers,
-  type FleetStatus,
-  fleetStatus,
-  listWorkers,
-  stopAllWorkers,
-  stopWorker,
-} from "./fleet.js";
-import { pathContext } from "./host-paths.js";
-import { type LogOptions, workerLogs } from "./logs.js";
-import { type ParentStatus, parentStatus, restartParent, startParent, stopParent } from "./parent.js";
-import { spawnWorker } from "./spawn.js";
-import type { SpawnOptions } from "./spawn-options.js";
-import { attachShell, execInParent, runInteractive, type TerminalIO } from "./terminal.js";
-import type { WorkerInfo } from "./worker-info.js";
+import type { CoreContext } from "./context/context.js";
+import { pathContext } from "./context/host-paths.js";
+import { type CoordinatorOptions, runCoordinator } from "./coordinator/coordinator.js";
+import { connectDocker, type DockerInfo, pingDocker } from "./engine/docker.js";
+import { type FleetStatus, fleetStatus, stopAllWorkers, stopWorker } from "./fleet/fleet.js";
+import { type ParentStatus, parentStatus, restartParent, startParent, stopParent } from "./parent/parent.js";
+import type { SpawnOptions } from "./spawn/options.js";
+import { spawnWorker } from "./spawn/spawn.js";
+import { attachShell, execInParent, runInteractive, type TerminalIO } from "./terminal/terminal.js";
+import type { WorkerInfo } from "./worker/info.js";
+import { countWorkers, listWorkers } from "./worker/list.js";
+import { type LogOptions, workerLogs } from "./worker/logs.js";
 
 export interface Hal9000Options {
   /** HAL9000_HOME; default env HAL9000_HOME, then ~/.hal9000. */

@@ -1,19 +1,4 @@
-export {
-  CLAUDE_HOST_CONFIG_PATH,
-  CLAUDE_STATE_ENTRIES,
-  type ClaudeHomeOptions,
-  prepareClaudeHome,
-} from "./claude-home.js";
-export type { CoreContext } from "./context.js";
-export {
-  COORDINATOR_LOG_FILE,
-  COORDINATOR_PID_FILE,
-  type CoordinatorOptions,
-} from "./coordinator.js";
-export * from "./docker.js";
-export * from "./errors.js";
-export type { FleetStatus, WorkerStatus } from "./fleet.js";
-export { Hal9000, type Hal9000Options } from "./hal9000.js";
+export type { CoreContext } from "./context/context.js";
 export {
   CONTAINER_SOCKET_PATH,
   HOST_HOME_ENV,
@@ -26,34 +11,14 @@ export {
   toHostPath,
   WORKER_HOME_PATH,
   WORKSPACE_PATH,
-} from "./host-paths.js";
-export * from "./labels.js";
-export { logFor } from "./log.js";
-export { demuxLogBuffer, type LogOptions, workerLogPath } from "./logs.js";
+} from "./context/host-paths.js";
 export {
-  CONTAINER_NAME_PATTERN,
-  generateWorkerName,
-  MAX_NAME_LENGTH,
-  nameProblem,
-  validateContainerName,
-  WORKER_NAME_PREFIX,
-} from "./names.js";
-export {
-  type IntentUndo,
-  type OrphanReport,
-  planIntentUndo,
-  SPAWN_INTENT_FILE,
-  type SpawnIntent,
-} from "./orphans.js";
-export {
-  type ContainerState,
-  forwardedConfigEnv,
-  HOST_SOCKET_ENV,
-  type ParentSpec,
-  type ParentStatus,
-  parentCreateOptions,
-  STOP_TIMEOUT_SECONDS,
-} from "./parent.js";
+  COORDINATOR_LOG_FILE,
+  COORDINATOR_PID_FILE,
+  type CoordinatorOptions,
+} from "./coordinator/coordinator.js";
+export * from "./engine/docker.js";
+export type { FleetStatus, WorkerStatus } from "./fleet/fleet.js";
 export {
   compareDockerTimes,
   type NetworkRepair,
@@ -63,8 +28,19 @@ export {
   type RepairResult,
   recreateOptions,
   type WorkerNetwork,
-} from "./recovery.js";
-export { SPAWN_LOCK, SPAWN_LOCK_TIMEOUT_MS } from "./spawn-lock.js";
+} from "./fleet/recovery.js";
+export { cpuPercent, memoryUsage, type RawStats, uptimeSeconds, type WorkerStats } from "./fleet/stats.js";
+export { Hal9000, type Hal9000Options } from "./hal9000.js";
+export {
+  type ContainerState,
+  forwardedConfigEnv,
+  HOST_SOCKET_ENV,
+  type ParentSpec,
+  type ParentStatus,
+  parentCreateOptions,
+  STOP_TIMEOUT_SECONDS,
+} from "./parent/parent.js";
+export { SPAWN_LOCK, SPAWN_LOCK_TIMEOUT_MS } from "./spawn/lock.js";
 export {
   type CredentialMount,
   limitOverrides,
@@ -77,11 +53,33 @@ export {
   workerEnv,
   workerLabels,
   workerLimits,
-} from "./spawn-options.js";
-export { cpuPercent, memoryUsage, type RawStats, uptimeSeconds, type WorkerStats } from "./stats.js";
-export { runTerminal, type TerminalIO, type TerminalSession } from "./terminal.js";
-export { lastOutputLines, terminalText } from "./terminal-text.js";
-export { HAL9000_VERSION } from "./version.js";
+} from "./spawn/options.js";
+export {
+  type IntentUndo,
+  type OrphanReport,
+  planIntentUndo,
+  SPAWN_INTENT_FILE,
+  type SpawnIntent,
+} from "./spawn/orphans.js";
+export { runTerminal, type TerminalIO, type TerminalSession } from "./terminal/terminal.js";
+export * from "./vocabulary/errors.js";
+export * from "./vocabulary/labels.js";
+export { logFor } from "./vocabulary/log.js";
+export {
+  CONTAINER_NAME_PATTERN,
+  generateWorkerName,
+  MAX_NAME_LENGTH,
+  nameProblem,
+  validateContainerName,
+  WORKER_NAME_PREFIX,
+} from "./vocabulary/names.js";
+export { HAL9000_VERSION } from "./vocabulary/version.js";
+export {
+  CLAUDE_HOST_CONFIG_PATH,
+  CLAUDE_STATE_ENTRIES,
+  type ClaudeHomeOptions,
+  prepareClaudeHome,
+} from "./worker/claude-home.js";
 export {
   API_KEY_HELPER,
   CREDENTIAL_ENV,
@@ -98,14 +96,16 @@ export {
   withoutCredentialEnv,
   workerSecretsDir,
   workerSecretsRoot,
-} from "./worker-credential.js";
+} from "./worker/credential.js";
 export {
   assertNotDockerSocket,
   assertWorkerIsolation,
   DOCKER_ENV_NAMES,
   DOCKER_SOCKET_PATHS,
   dockerSocketProblem,
-} from "./worker-guard.js";
-export { ACTIVE_STATES, type WorkerInfo } from "./worker-info.js";
-export { limitsFromHostConfig, type WorkerLimitsInfo } from "./worker-limits.js";
-export { FALLBACK_WORKER_USER, workerUser } from "./worker-user.js";
+} from "./worker/guard.js";
+export { ACTIVE_STATES, type WorkerInfo } from "./worker/info.js";
+export { limitsFromHostConfig, type WorkerLimitsInfo } from "./worker/limits.js";
+export { demuxLogBuffer, type LogOptions, workerLogPath } from "./worker/logs.js";
+export { lastOutputLines, terminalText } from "./worker/terminal-text.js";
+export { FALLBACK_WORKER_USER, workerUser } from "./worker/user.js";

@@ -1,0 +1,73 @@
+// Layering check (part of `pnpm lint`): packages import downward only
+// (volumes <- core <- images <- cli), core's wings import downward only, and nothing imports in a
+// cycle. A wing is a folder of packages/core/src; files at its root (hal9000.ts, index.ts) are the
+// facade on top.
+const CORE = "^packages/core/src/";
+/** packages/core/src wings, bottom first: a wing may import its own files and the wings before it. */
+const WINGS = [
+  "vocabulary",
+  "engine",
+  "context",
+  "parent",
+  "worker",
+  "spawn",
+  "fleet",
+  "terminal",
+  "coordinator",
+];
+
+const wingRules = WINGS.map((wing, i) => {
+  const above = [...WINGS.slice(i + 1).map((w) => `${w}/`), "[^/]+$"];
+  return {
+    name: `core-${wing}-imports-down`,
+    comment: `core/${wing} may import only ${WINGS.slice(0, i).join(", ") || "nothing else in core"} (wings below it)`,
+    severity: "error",
+    from: { path: `${CORE}${wing}/` },
+    to: { path: `${CORE}(${above.join("|")})` },
+  };
+});
+
+/** The packages, bottom first: folder and name. */
+const PACKAGES = [
+  ["packages/volumes", "volumes"],
+  ["packages/core", "core"],
+  ["images", "images"],
+  ["packages/cli", "cli"],
+];
+const packageRules = PACKAGES.slice(0, -1).map(([folder, name], i) => {
+  const above = PACKAGES.slice(i + 1);
+  return {
+    name: `${name}-imports-down`,
+    comment: `@hal9000/${name} may not import ${above.map(([, n]) => `@hal9000/${n}`).join(", ")}`,
+    severity: "error",
+    from: { path: `^${folder}/src/` },
+    // Resolved (a declared dependency) or not (an undeclared one): either way it points up.
+    to: {
+      path: `^(${above.map(([f]) => f).join("|")})/|^@hal9000/(${above.map(([, n]) => n).join("|")})(/|$)`,
+    },
+  };
+});
+
+module.exports = {
+  forbidden: [
+    {
+      name: "no-circular",
+      comment: "an import cycle ties files together that should be understood one at a time",
+      severity: "error",
+      from: {},
+      to: { circular: true },
+    },
+    ...wingRules,
+    ...packageRules,
+  ],
+  options: {
+    // Other packages are seen through their built entry points (dist): checked, not followed.
+    doNotFollow: { path: "(^|/)(node_modules|dist)/" },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.base.json" },
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "types", "default"],
+    },
+  },
+};

@@ -1,0 +1,107 @@
+/**
+ * The security decisions of a spawn, made before the container is created: who the worker
+ * runs as, which credential it gets and how, whether the host's Claude config comes along,
+ * and which Docker socket paths must never reach it.
+ */
+import type Docker from "dockerode";
+import type { CoreContext } from "../context/context.js";
+import { type Owner, ownerOf, type ProjectDir, toHostPath } from "../context/host-paths.js";
+import { dockerStatus } from "../engine/docker.js";
+import { hostSocketPath } from "../parent/parent.js";
+import { logFor } from "../vocabulary/log.js";
+import { prepareClaudeHome, resolveHostClaudeConfig } from "../worker/claude-home.js";
+import {
+  pruneWorkerCredentials,
+  removeWorkerCredential,
+  resolveCredential,
+  type WorkerCredential,
+  writeWorkerCredential,
+} from "../worker/credential.js";
+import { assertNotDockerSocket } from "../worker/guard.js";
+import { callerUser, workerUser } from "../worker/user.js";
+import type { CredentialMount, SpawnOptions } from "./options.js";
+
+const log = logFor("spawn");
+
+export interface WorkerSecurity {
+  user: Owner;
+  credential?: WorkerCredential;
+  /** Host path of the host's Claude config (mountClaudeConfig). */
+  claudeConfig?: string;
+  dockerSockets: string[];
+}
+
+/** Decides user, credential and config mounts; refuses a project that holds the Docker socket. */
+export async function resolveWorkerSecurity(
+  ctx: CoreContext,
+  opts: SpawnOptions,
+  project: ProjectDir | undefined,
+): Promise<WorkerSecurity> {
+  const dockerSockets = [hostSocketPath(ctx)];
+  if (project) assertNotDockerSocket("project directory", project.hostPath, dockerSockets);
+  // The project's owner, else HAL9000_HOME's, else the caller: the first that is not root (see worker-user.ts).
+  const user = workerUser([project?.owner, await ownerOf(ctx.layout.home), callerUser()]);
+  const credential = await resolveCredential(ctx.layout, ctx.env, opts.env);
+  const claudeConfig = opts.mountClaudeConfig
+    ? await resolveHostClaudeConfig(ctx.paths, ctx.env, dockerSockets)
+    : undefined;
+  const security: WorkerSecurity = { user, dockerSockets };
+  if (credential) security.credential = credential;
+  if (claudeConfig !== undefined) security.claudeConfig = claudeConfig;
+  return security;
+}
+
+async function containerExists(docker: Docker, name: string): Promise<boolean> {
+  try {
+    await docker.getContainer(name).inspect();
+    return true;
+  } catch (err) {
+    return dockerStatus(err) !== 404;
+  }
+}
+
+/**
+ * Writes the worker's credential file and prepares its ~/.claude (in its home, already
+ * created). Returns the credential mount and how to remove what was written.
+ */
+export async function prepareWorkerFiles(
+  ctx: CoreContext,
+  name: string,
+  homeLocal: string,
+  security: WorkerSecurity,
+): Promise<{ credential?: CredentialMount; cleanup(): Promise<void> }> {
+  const cleanup = () => removeWorkerCredential(ctx.layout, name).catch(() => undefined);
+  try {
+    // Copies left by workers that are gone: no container, and no record saying it may come back
+    // (a worker being recreated by recovery has no container for a moment).
+    const inUse = async (n: string) =>
+      (await containerExists(ctx.docker, n)) ||
+      ((await ctx.sessions.read(n).catch(() => undefined))?.state ?? "ended") !== "ended";
+    await pruneWorkerCredentials(ctx.layout, inUse).catch((err: unknown) =>
+      log("pruning worker credentials: %s", (err as Error).message),
+    );
+    let credential: CredentialMount | undefined;
+    if (security.credential) {
+      const written = await writeWorkerCredential(ctx.layout, name, security.credential, security.user);
+      credential = { source: toHostPath(ctx.paths, written.file), target: written.target };
+      log(
+        "worker %s gets the %s (%s) as a read-only file",
+        name,
+        security.credential.kind,
+        security.credential.source,
+      );
+    } else {
+      await cleanup();
+    }
+    await prepareClaudeHome({
+      home: homeLocal,
+      user: security.user,
+      credential: security.credential?.kind,
+      hostConfig: security.claudeConfig,
+    });
+    return credential ? { credential, cleanup } : { cleanup };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}

@@ -1,0 +1,68 @@
+import type Docker from "dockerode";
+import {
+  LABEL_DETACHED,
+  LABEL_PARENT,
+  LABEL_PROJECT,
+  LABEL_REMOVE_ON_EXIT,
+  labelFlag,
+} from "../vocabulary/labels.js";
+
+/** A worker as hal9000 reports it: from its container and labels. */
+export interface WorkerInfo {
+  name: string;
+  id: string;
+  image: string;
+  state: string;
+  status: string;
+  parent: string;
+  project: string | null;
+  created: string;
+  startedAt: string | null;
+  detached: boolean;
+  removeOnExit: boolean;
+}
+
+/** States in which a worker counts as active (as `docker ps` shows it). */
+export const ACTIVE_STATES: ReadonlySet<string> = new Set(["running", "paused", "restarting"]);
+
+const validDate = (d: string | undefined): string | null => (d && !d.startsWith("0001-") ? d : null);
+
+function describeState(state: Docker.ContainerInspectInfo["State"]): string {
+  if (state.Status === "running") return state.Paused ? "paused" : `running since ${state.StartedAt}`;
+  if (state.Status === "exited") return `exited (${state.ExitCode})`;
+  return state.Status;
+}
+
+export function workerInfoFromInspect(info: Docker.ContainerInspectInfo, status?: string): WorkerInfo {
+  const labels = info.Config.Labels ?? {};
+  return {
+    name: info.Name.replace(/^\//, ""),
+    id: info.Id,
+    image: info.Config.Image,
+    state: info.State.Status,
+    status: status ?? describeState(info.State),
+    parent: labels[LABEL_PARENT] ?? "",
+    project: labels[LABEL_PROJECT] ?? null,
+    created: info.Created,
+    startedAt: validDate(info.State.StartedAt),
+    detached: labelFlag(labels, LABEL_DETACHED, true),
+    removeOnExit: labelFlag(labels, LABEL_REMOVE_ON_EXIT, false),
+  };
+}
+
+export function workerInfoFromList(c: Docker.ContainerInfo, startedAt: string | null): WorkerInfo {
+  const labels = c.Labels ?? {};
+  return {
+    name: (c.Names[0] ?? c.Id).replace(/^\//, ""),
+    id: c.Id,
+    image: c.Image,
+    state: c.State,
+    status: c.Status,
+    parent: labels[LABEL_PARENT] ?? "",
+    project: labels[LABEL_PROJECT] ?? null,
+    created: new Date(c.Created * 1000).toISOString(),
+    startedAt: validDate(startedAt ?? undefined),
+    detached: labelFlag(labels, LABEL_DETACHED, true),
+    removeOnExit: labelFlag(labels, LABEL_REMOVE_ON_EXIT, false),
+  };
+}

@@ -8,6 +8,7 @@ step() { printf '\n=== %s (+%ss)\n' "$*" "$(( $(date +%s) - started ))" >&2; }
 
 step "setup"
 bash scripts/setup.sh
+bash scripts/ensure-test-tools.sh
 
 step "lint"
 pnpm lint

@@ -11,7 +11,7 @@ import type Docker from "dockerode";
 import type { CoreContext } from "./context/context.js";
 import { pathContext } from "./context/host-paths.js";
 import { type CoordinatorOptions, runCoordinator } from "./coordinator/coordinator.js";
-import { connectDocker, type DockerInfo, pingDocker } from "./engine/docker.js";
+import { assertLocalEngine, connectDocker, type DockerInfo, pingDocker } from "./engine/docker.js";
 import { type FleetStatus, fleetStatus, stopAllWorkers, stopWorker } from "./fleet/fleet.js";
 import { type ParentStatus, parentStatus, restartParent, startParent, stopParent } from "./parent/parent.js";
 import type { SpawnOptions } from "./spawn/options.js";
@@ -109,6 +109,7 @@ export class Hal9000 {
    */
   async spawn(opts: SpawnOptions = {}): Promise<WorkerInfo> {
     const calledAt = Date.now(); // a stop-all called after this cancels the spawn if it still waits
+    this.#assertLocalMounts(opts);
     await this.ping();
     return spawnWorker(this.#ctx, opts, { calledAt });
   }
@@ -116,8 +117,15 @@ export class Hal9000 {
   /** Spawns a worker on the caller's terminal (raw mode, resize) and returns its exit code. */
   async runInteractive(opts: SpawnOptions, io: TerminalIO): Promise<number> {
     const calledAt = Date.now();
+    this.#assertLocalMounts(opts);
     await this.ping();
     return runInteractive(this.#ctx, opts, io, calledAt);
+  }
+
+  /** A worker bind-mounts its project and Claude home from this host: refused on a remote engine. */
+  #assertLocalMounts(opts: SpawnOptions): void {
+    const project = opts.project === undefined ? [] : [`the project ${opts.project}`];
+    assertLocalEngine(this.docker, "spawn a worker", [...project, "the worker's Claude home"]);
   }
 
   async list(): Promise<WorkerInfo[]> {

@@ -1,4 +1,4 @@
-import Docker from "dockerode";
+import type Docker from "dockerode";
 import {
   ConflictError,
   DockerUnavailableError,
@@ -7,33 +7,26 @@ import {
   NotFoundError,
 } from "../vocabulary/errors.js";
 import { log } from "../vocabulary/log.js";
+import { describeDockerHost } from "./connection.js";
 
 export type { default as Dockerode } from "dockerode";
 
 /** Oldest Engine API hal9000 speaks (Docker 20.10). */
 export const MIN_API_VERSION = "1.41";
-export const DEFAULT_SOCKET = "/var/run/docker.sock";
-
-export interface DockerConnectOptions {
-  /** Like DOCKER_HOST: `unix:///path`, `tcp://host:port`. Default: env DOCKER_HOST, then the default socket. */
-  host?: string;
-  env?: NodeJS.ProcessEnv;
-}
-
-/** A dockerode client for DOCKER_HOST or the default socket. Does not contact the daemon. */
-export function connectDocker(options: DockerConnectOptions = {}): Docker {
-  const host = options.host ?? options.env?.DOCKER_HOST ?? process.env.DOCKER_HOST;
-  if (!host) return new Docker({ socketPath: DEFAULT_SOCKET });
-  if (host.startsWith("unix://")) return new Docker({ socketPath: host.slice("unix://".length) });
-  if (host.startsWith("/")) return new Docker({ socketPath: host });
-  const url = new URL(host.replace(/^tcp:/, "http:"));
-  return new Docker({ host: url.hostname, port: Number(url.port || 2375), protocol: "http" });
-}
-
-export function describeDockerHost(docker: Docker): string {
-  const opts = docker.modem as unknown as { socketPath?: string; host?: string; port?: number };
-  return opts.socketPath ? `unix://${opts.socketPath}` : `tcp://${opts.host}:${opts.port}`;
-}
+export {
+  assertLocalEngine,
+  connectDocker,
+  type DockerConnectOptions,
+  describeDockerHost,
+  dockerEndpoint,
+} from "./connection.js";
+export {
+  DEFAULT_SOCKET,
+  type DockerEndpoint,
+  describeEndpoint,
+  isRemoteEndpoint,
+  resolveDockerEndpoint,
+} from "./endpoint.js";
 
 export interface DockerInfo {
   version: string;
@@ -66,6 +59,7 @@ export async function pingDocker(docker: Docker): Promise<DockerInfo> {
 
 /** Maps a connection error to the seed's troubleshooting cases. */
 export function explainDockerError(err: unknown, where: string): DockerUnavailableError {
+  if (err instanceof DockerUnavailableError) return err; // already explained (e.g. by the ssh transport)
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   const message = err instanceof Error ? err.message : String(err);
   if (code === "ENOENT") {

@@ -76,6 +76,14 @@ export function explainDockerError(err: unknown, where: string): DockerUnavailab
       cause: err,
     });
   }
+  if (isTlsFailure(code, message)) {
+    return new DockerUnavailableError(`Cannot connect to Docker daemon at ${where}: TLS failed: ${message}`, {
+      hint:
+        "check the engine's CA (ca.pem) and your client certificate and key (cert.pem, key.pem) " +
+        "in DOCKER_CERT_PATH (default ~/.docker) or in the context's TLS files",
+      cause: err,
+    });
+  }
   if (code === "ECONNREFUSED" || code === "ECONNRESET" || code === "ETIMEDOUT" || code === "EHOSTUNREACH") {
     return new DockerUnavailableError(`Cannot connect to Docker daemon at ${where}: daemon is not running`, {
       hint: "start the Docker daemon (e.g. `sudo systemctl start docker` or `./scripts/ensure-docker.sh`)",
@@ -92,6 +100,20 @@ export function explainDockerError(err: unknown, where: string): DockerUnavailab
     hint: "check that Docker is running and DOCKER_HOST is right",
     cause: err,
   });
+}
+
+const TLS_CODES = new Set([
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+]);
+
+function isTlsFailure(code: string | undefined, message: string): boolean {
+  if (code && (TLS_CODES.has(code) || code.startsWith("ERR_SSL_") || code.startsWith("ERR_TLS_")))
+    return true;
+  return /certificate|ssl alert|handshake/i.test(message);
 }
 
 export function compareApiVersions(a: string, b: string): number {

@@ -10,6 +10,7 @@ const WINGS = [
   "context",
   "parent",
   "worker",
+  "branches",
   "spawn",
   "fleet",
   "terminal",

@@ -1,3 +1,4 @@
+export * from "./branches/index.js";
 export type { CoreContext } from "./context/context.js";
 export {
   CONTAINER_SOCKET_PATH,

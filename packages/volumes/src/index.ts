@@ -1,5 +1,17 @@
 export { type WriteFileAtomicOptions, writeFileAtomic } from "./atomic-write.js";
 export {
+  BRANCH_SCHEMA_VERSION,
+  BRANCHES_DIR_NAME,
+  type BranchRecord,
+  BranchStore,
+  branchesDirPath,
+  branchRecordPath,
+  branchRecordProblem,
+  CHECKOUTS_DIR_NAME,
+  checkoutPath,
+  checkoutsDirPath,
+} from "./branches.js";
+export {
   CONFIG_FILE_NAME,
   checkConfig,
   configFilePath,

@@ -13,6 +13,7 @@ const WINGS = [
   "branches",
   "spawn",
   "fleet",
+  "tasks",
   "terminal",
   "coordinator",
 ];

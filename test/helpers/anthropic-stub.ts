@@ -16,7 +16,22 @@ export interface StubRequest {
   authorization: string | null;
   /** Whether the request body contained the marker. */
   marker: boolean;
-  answer: "tool_use" | "text" | "-";
+  /** "401": refused for a wrong credential (requireAuth). */
+  answer: "tool_use" | "text" | "-" | "401";
+  /** The last prompt in a Messages request (its first 200 characters), else null. */
+  prompt: string | null;
+}
+
+/** One scripted answer: for prompts containing `match`, ask for `tool`, then answer `reply`. */
+export interface StubRule {
+  /** A substring of the prompt (the last user text message); default: every prompt. */
+  match?: string;
+  /** A tool Claude should call (a real tool loop: Claude runs it and sends its result). */
+  tool?: { name: string; input: Record<string, unknown> };
+  /** The text that ends the turn; default the stub's reply. */
+  reply?: string;
+  /** Holds the answer back this long (requests that offer tools only). */
+  delayMs?: number;
 }
 
 export interface StubOptions {
@@ -26,6 +41,10 @@ export interface StubOptions {
   write?: { file: string; content: string };
   /** A string whose presence in each request body the stub logs. */
   marker?: string;
+  /** Scripted answers, tried in order before `write`. */
+  rules?: StubRule[];
+  /** Answer 401 unless x-api-key or `Authorization: Bearer` carries this value. */
+  requireAuth?: string;
 }
 
 export interface AnthropicStub {

@@ -16,6 +16,14 @@ import { type FleetStatus, fleetStatus, stopAllWorkers, stopWorker } from "./fle
 import { type ParentStatus, parentStatus, restartParent, startParent, stopParent } from "./parent/parent.js";
 import type { SpawnOptions } from "./spawn/options.js";
 import { spawnWorker } from "./spawn/spawn.js";
+import {
+  type RunTasksOptions,
+  runTask,
+  runTasks,
+  type TaskHandle,
+  type TaskOptions,
+  type TaskSettled,
+} from "./tasks/index.js";
 import { attachShell, execInParent, runInteractive, type TerminalIO } from "./terminal/terminal.js";
 import type { WorkerInfo } from "./worker/info.js";
 import { countWorkers, listWorkers } from "./worker/list.js";
@@ -112,6 +120,20 @@ export class Hal9000 {
     this.#assertLocalMounts(opts);
     await this.ping();
     return spawnWorker(this.#ctx, opts, { calledAt });
+  }
+
+  /**
+   * A headless task: a worker runs `claude -p` on the project; iterate the handle for its
+   * events, await `handle.result` for Claude's final result. The worker is removed afterwards
+   * unless `keep`; aborting `signal` or passing `timeoutMs` stops it.
+   */
+  runTask(opts: TaskOptions): TaskHandle {
+    return runTask(this.#ctx, opts, () => this.ping());
+  }
+
+  /** Several tasks, `concurrency` at a time; results in input order (queued at WORKER_MAX_COUNT). */
+  runTasks(tasks: readonly TaskOptions[], opts: RunTasksOptions = {}): Promise<TaskSettled[]> {
+    return runTasks(this.#ctx, tasks, opts, () => this.ping());
   }
 
   /** Spawns a worker on the caller's terminal (raw mode, resize) and returns its exit code. */

@@ -62,6 +62,7 @@ export {
   SPAWN_INTENT_FILE,
   type SpawnIntent,
 } from "./spawn/orphans.js";
+export * from "./tasks/index.js";
 export { runTerminal, type TerminalIO, type TerminalSession } from "./terminal/terminal.js";
 export * from "./vocabulary/errors.js";
 export * from "./vocabulary/labels.js";

@@ -79,5 +79,8 @@ export {
   type SessionState,
   SessionStore,
   sessionRecordProblem,
+  TASK_OUTCOMES,
+  type TaskOutcome,
+  type TaskRecord,
 } from "./sessions.js";
 export { createWorkerHome, removeWorkerHome, workerHomePath } from "./worker-homes.js";

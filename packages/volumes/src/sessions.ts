@@ -12,6 +12,21 @@ import { readTextIfExists } from "./read-text.js";
 
 export type SessionState = "created" | "running" | "exited" | "ended";
 
+/** How a headless task (runTask, `hal9000 run`) ended. */
+export type TaskOutcome = "succeeded" | "failed" | "aborted" | "timed-out";
+export const TASK_OUTCOMES: readonly TaskOutcome[] = ["succeeded", "failed", "aborted", "timed-out"];
+
+/** What the record of a task's worker says about the task. */
+export interface TaskRecord {
+  outcome: TaskOutcome;
+  /** Claude's session id (its transcript is in the worker's home, ~/.claude/projects/). */
+  sessionId: string | null;
+  exitCode: number | null;
+  finishedAt: string;
+  /** Why it failed, was aborted or timed out. */
+  message: string | null;
+}
+
 export interface SessionRecord {
   schemaVersion: 1;
   name: string;
@@ -26,6 +41,8 @@ export interface SessionRecord {
   exitCode: number | null;
   startedAt: string | null;
   finishedAt: string | null;
+  /** Only for a worker that ran a headless task: how it ended. */
+  task?: TaskRecord;
 }
 
 export const SESSION_SCHEMA_VERSION = 1;
@@ -56,12 +73,25 @@ export function sessionRecordProblem(value: unknown): string | undefined {
   if (r.exitCode !== null && !Number.isInteger(r.exitCode)) return "exitCode must be an integer or null";
   if (!isDateOrNull(r.startedAt)) return "startedAt must be an ISO date or null";
   if (!isDateOrNull(r.finishedAt)) return "finishedAt must be an ISO date or null";
+  if (r.task !== undefined) return taskRecordProblem(r.task);
+  return undefined;
+}
+
+function taskRecordProblem(value: unknown): string | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return "task must be an object";
+  const t = value as Record<string, unknown>;
+  if (!TASK_OUTCOMES.includes(t.outcome as TaskOutcome))
+    return `task.outcome must be one of ${TASK_OUTCOMES.join(", ")}`;
+  if (t.sessionId !== null && typeof t.sessionId !== "string") return "task.sessionId must be a string or null";
+  if (t.exitCode !== null && !Number.isInteger(t.exitCode)) return "task.exitCode must be an integer or null";
+  if (!isDate(t.finishedAt)) return "task.finishedAt must be an ISO date";
+  if (t.message !== null && typeof t.message !== "string") return "task.message must be a string or null";
   return undefined;
 }
 
 /** Only the known fields, in a stable order. */
 function canonical(r: SessionRecord): SessionRecord {
-  return {
+  const record: SessionRecord = {
     schemaVersion: 1,
     name: r.name,
     id: r.id,
@@ -76,6 +106,17 @@ function canonical(r: SessionRecord): SessionRecord {
     startedAt: r.startedAt,
     finishedAt: r.finishedAt,
   };
+  if (r.task !== undefined) {
+    const t = r.task;
+    record.task = {
+      outcome: t.outcome,
+      sessionId: t.sessionId,
+      exitCode: t.exitCode,
+      finishedAt: t.finishedAt,
+      message: t.message,
+    };
+  }
+  return record;
 }
 
 export class SessionStore {

@@ -11,6 +11,10 @@ export type Hal9000ErrorCode =
   | "LIMIT_REACHED"
   | "BUILD_FAILED"
   | "WORKER_EXITED"
+  | "TASK_ABORTED"
+  | "TASK_TIMEOUT"
+  | "TASK_FAILED"
+  | "WAIT_TIMEOUT"
   | "INTERNAL";
 
 export class Hal9000Error extends Error {

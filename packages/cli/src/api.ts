@@ -9,6 +9,9 @@ export type {
   FleetStatus,
   ParentStatus,
   SpawnOptions,
+  TaskEvent,
+  TaskOptions,
+  TaskResult,
   TerminalIO,
   WorkerInfo,
   WorkerStats,
@@ -35,4 +38,6 @@ export type Hal9000Api = Pick<
   | "status"
   | "runCoordinator"
   | "execInParent"
+  | "runTask"
+  | "runTasks"
 >;

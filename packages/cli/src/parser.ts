@@ -10,6 +10,7 @@ import { doctorCommand } from "./commands/doctor.js";
 import { listCommand } from "./commands/list.js";
 import { logsCommand } from "./commands/logs.js";
 import { PARENT_ACTIONS, parentCommand } from "./commands/parent.js";
+import { runCommand } from "./commands/run.js";
 import { spawnCommand } from "./commands/spawn.js";
 import { statusCommand } from "./commands/status.js";
 import { stopCommand } from "./commands/stop.js";
@@ -30,6 +31,10 @@ export const COMMANDS: Record<string, { usage: string; actions?: readonly string
   spawn: {
     usage:
       "hal9000 spawn [-n NAME] [-d] [-i IMAGE] [--rm|--no-rm] [-e KEY=VAL] [--memory SIZE] [--cpus N] [--pids-limit N] [--mount-claude-config] [project_dir]",
+  },
+  run: {
+    usage:
+      'hal9000 run [project_dir] -p "PROMPT"|- [-n NAME] [-i IMAGE] [-e KEY=VAL] [--model M] [--allowed-tools T,…] [--permission-mode MODE] [--timeout 10m] [--keep]',
   },
   auth: { usage: "hal9000 auth <set|status|remove> [--kind api-key|oauth-token]", actions: AUTH_ACTIONS },
   list: { usage: "hal9000 list" },
@@ -61,6 +66,12 @@ const VALUE_OPTIONS = new Set([
   "--memory",
   "--cpus",
   "--pids-limit",
+  "-p",
+  "--prompt",
+  "--model",
+  "--allowed-tools",
+  "--permission-mode",
+  "--timeout",
   ...CONFIG_FLAGS.map((f) => `--${f.option}`),
 ]);
 
@@ -94,6 +105,7 @@ export function buildParser(ctx: Context, argv: readonly string[]): Argv<GlobalA
     .command(toModule(volumesCommand(ctx)))
     .command(toModule(parentCommand(ctx)))
     .command(toModule(spawnCommand(ctx)))
+    .command(toModule(runCommand(ctx)))
     .command(toModule(listCommand(ctx)))
     .command(toModule(countCommand(ctx)))
     .command(toModule(stopCommand(ctx)))

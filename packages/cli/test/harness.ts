@@ -30,6 +30,9 @@ import type {
   Hal9000Api,
   ParentStatus,
   SpawnOptions,
+  TaskEvent,
+  TaskOptions,
+  TaskResult,
   TerminalIO,
   WorkerInfo,
 } from "../src/api.js";
@@ -55,6 +58,8 @@ export interface FakeWorld {
   spawnFails?: Error;
   opened: OpenOptions[];
   coordinatorStopped?: boolean;
+  /** What runTask does: these events, then this result (or error). */
+  task?: { events: TaskEvent[]; result?: TaskResult; error?: Error };
 }
 
 export function newWorld(partial: Partial<FakeWorld> = {}): FakeWorld {
@@ -88,6 +93,25 @@ export function worker(name: string, extra: Partial<WorkerInfo> = {}): WorkerInf
     startedAt: "2025-01-01T00:00:00.000Z",
     detached: true,
     removeOnExit: true,
+    ...extra,
+  };
+}
+
+export function fakeTaskResult(extra: Partial<TaskResult> = {}): TaskResult {
+  return {
+    subtype: "success",
+    isError: false,
+    text: "Done.",
+    sessionId: "sess-1",
+    costUsd: 0.0012,
+    turns: 2,
+    durationMs: 1500,
+    durationApiMs: 900,
+    usage: null,
+    permissionDenials: [],
+    worker: "hal9000-worker-task",
+    ok: true,
+    exitCode: 0,
     ...extra,
   };
 }
@@ -253,6 +277,26 @@ class FakeHal9000 implements Hal9000Api {
       opts.signal.addEventListener("abort", () => resolve(), { once: true });
     });
     this.world.coordinatorStopped = true;
+  }
+  runTask(opts: TaskOptions) {
+    this.call("runTask", opts);
+    const task = this.world.task ?? { events: [] };
+    const result =
+      task.error !== undefined
+        ? Promise.reject(task.error)
+        : Promise.resolve(task.result ?? fakeTaskResult({ worker: "hal9000-worker-task" }));
+    result.catch(() => undefined);
+    return {
+      result,
+      worker: Promise.resolve("hal9000-worker-task"),
+      events: task.events,
+      async *[Symbol.asyncIterator]() {
+        yield* task.events;
+      },
+    };
+  }
+  async runTasks(): Promise<never> {
+    throw new Error("the CLI does not call runTasks");
   }
   async execInParent(command: string[], io: TerminalIO) {
     this.call("execInParent", command, io);

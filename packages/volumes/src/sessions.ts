@@ -82,7 +82,8 @@ function taskRecordProblem(value: unknown): string | undefined {
   const t = value as Record<string, unknown>;
   if (!TASK_OUTCOMES.includes(t.outcome as TaskOutcome))
     return `task.outcome must be one of ${TASK_OUTCOMES.join(", ")}`;
-  if (t.sessionId !== null && typeof t.sessionId !== "string") return "task.sessionId must be a string or null";
+  if (t.sessionId !== null && typeof t.sessionId !== "string")
+    return "task.sessionId must be a string or null";
   if (t.exitCode !== null && !Number.isInteger(t.exitCode)) return "task.exitCode must be an integer or null";
   if (!isDate(t.finishedAt)) return "task.finishedAt must be an ISO date";
   if (t.message !== null && typeof t.message !== "string") return "task.message must be a string or null";

@@ -121,7 +121,7 @@ export function spawnedLines(s: Style, w: WorkerInfo): string[] {
 }
 
 /** `-e` may repeat (yargs then gives an array); not an array option, which would swallow project_dir. */
-function parseEnv(given: string | string[] | undefined): Record<string, string> | undefined {
+export function parseEnv(given: string | string[] | undefined): Record<string, string> | undefined {
   if (given === undefined) return undefined;
   const pairs = Array.isArray(given) ? given : [given];
   const env: Record<string, string> = {};

@@ -26,7 +26,10 @@ export function validateClaudeTaskArgs(a: ClaudeTaskArgs): void {
     });
   }
   if (a.allowedTools !== undefined) {
-    if (!Array.isArray(a.allowedTools) || a.allowedTools.some((t) => typeof t !== "string" || t.trim() === "")) {
+    if (
+      !Array.isArray(a.allowedTools) ||
+      a.allowedTools.some((t) => typeof t !== "string" || t.trim() === "")
+    ) {
       throw new InvalidInputError("allowedTools must be a list of tool names", {
         hint: 'e.g. ["Write", "Edit", "Bash(npm test)"]',
       });
@@ -46,6 +49,7 @@ export function claudeTaskCommand(a: ClaudeTaskArgs): string[] {
   if (a.model !== undefined) cmd.push("--model", a.model);
   if (a.permissionMode !== undefined) cmd.push("--permission-mode", a.permissionMode);
   // Variadic, so last; one argument per tool, as a rule may hold commas ("Bash(a, b)").
-  if (a.allowedTools !== undefined && a.allowedTools.length > 0) cmd.push("--allowedTools", ...a.allowedTools);
+  if (a.allowedTools !== undefined && a.allowedTools.length > 0)
+    cmd.push("--allowedTools", ...a.allowedTools);
   return cmd;
 }

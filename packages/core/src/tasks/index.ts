@@ -14,6 +14,7 @@ export {
   type TaskHandle,
   type TaskOptions,
   type TaskResult,
+  ttyLine,
   validateTaskOptions,
 } from "./run-task.js";
 export { type RunTasksOptions, runTasks, type TaskSettled } from "./run-tasks.js";

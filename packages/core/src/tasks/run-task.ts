@@ -115,8 +115,16 @@ class Lines {
   }
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escape sequences
-const LEADING_CSI = /^(?:\u001b\[[0-9;?]*[A-Za-z])+/;
+/**
+ * A line of the worker's TTY as Claude printed it: without the terminal's CR (one or two) and
+ * without terminal control sequences before a JSON object (a cursor shown or hidden).
+ */
+export function ttyLine(raw: string): string {
+  const line = raw.replace(/\r+$/, "");
+  const at = line.indexOf("{");
+  if (at > 0 && terminalText(line.slice(0, at)).trim() === "") return line.slice(at);
+  return line;
+}
 
 /** Starts a task; returns at once with its handle. */
 export function runTask(
@@ -185,7 +193,9 @@ async function execute(
   if (signal?.aborted) onAbort();
   signal?.addEventListener("abort", onAbort, { once: true });
   const timer =
-    timeoutMs === undefined ? undefined : setTimeout(() => requestStop({ kind: "timeout", ms: timeoutMs }), timeoutMs);
+    timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => requestStop({ kind: "timeout", ms: timeoutMs }), timeoutMs);
   timer?.unref?.();
 
   let name: string | null = null;
@@ -216,7 +226,7 @@ async function execute(
     let final: ClaudeResult | undefined;
     const plain: string[] = [];
     const lines = new Lines((raw) => {
-      const line = raw.replace(/\r$/, "").replace(LEADING_CSI, "");
+      const line = ttyLine(raw);
       if (line.trim() === "") return;
       const parsed = line.startsWith("{") ? parseStreamJsonLine(line, ++seq) : undefined;
       if (!parsed) {
@@ -242,7 +252,13 @@ async function execute(
       if (stopper.signal.aborted) resolve("stop");
       stopper.signal.addEventListener("abort", () => resolve("stop"), { once: true });
     });
-    const first = await Promise.race([exitCode.then((c) => ({ code: c }), () => ({ code: null })), stopped]);
+    const first = await Promise.race([
+      exitCode.then(
+        (c) => ({ code: c }),
+        () => ({ code: null }),
+      ),
+      stopped,
+    ]);
     let code: number | null;
     if (first === "stop") {
       await stopContainer(container);
@@ -394,7 +410,10 @@ async function recordTask(
       if (current.task?.finishedAt === patch.task.finishedAt && current.state === patch.state) held++;
       else {
         held = 0;
-        await ctx.sessions.update(name, { ...patch, finishedAt: current.finishedAt ?? patch.task.finishedAt });
+        await ctx.sessions.update(name, {
+          ...patch,
+          finishedAt: current.finishedAt ?? patch.task.finishedAt,
+        });
       }
     } catch (err) {
       log("could not record the end of task worker %s: %s", name, (err as Error).message);

@@ -69,7 +69,9 @@ export function claudeResult(m: Json): ClaudeResult {
     durationMs: num(m.duration_ms),
     durationApiMs: num(m.duration_api_ms),
     usage: isObject(m.usage) ? m.usage : null,
-    permissionDenials: denials.filter(isObject).map((d) => ({ tool: str(d.tool_name) ?? "", input: d.tool_input })),
+    permissionDenials: denials
+      .filter(isObject)
+      .map((d) => ({ tool: str(d.tool_name) ?? "", input: d.tool_input })),
   };
 }
 

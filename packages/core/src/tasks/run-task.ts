@@ -9,13 +9,13 @@
  */
 import type { TaskOutcome, TaskRecord } from "@hal9000/volumes";
 import type Docker from "dockerode";
-import { registerWait } from "../engine/container-wait.js";
 import type { CoreContext } from "../context/context.js";
+import { registerWait } from "../engine/container-wait.js";
 import { dockerStatus } from "../engine/docker.js";
+import type { CreatedWorker, SpawnOptions } from "../spawn/options.js";
+import { spawnWorker } from "../spawn/spawn.js";
 import { InvalidInputError, isHal9000Error } from "../vocabulary/errors.js";
 import { logFor } from "../vocabulary/log.js";
-import { type CreatedWorker, spawnWorker } from "../spawn/spawn.js";
-import type { SpawnOptions } from "../spawn/options.js";
 import { lastOutputLines, terminalText } from "../worker/terminal-text.js";
 import { type ClaudeTaskArgs, claudeTaskCommand, validateClaudeTaskArgs } from "./claude-args.js";
 import { TaskAbortedError, TaskFailedError, TaskTimeoutError } from "./errors.js";

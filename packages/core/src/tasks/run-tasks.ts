@@ -1,10 +1,5 @@
-<<<<<<< HEAD
 import type { CoreContext } from "../context/context.js";
 import { InvalidInputError } from "../vocabulary/errors.js";
-import { runTask, type TaskHandle, type TaskOptions, type TaskResult, validateTaskOptions } from "./run-task.js";
-=======
-import type { CoreContext } from "../context.js";
-import { InvalidInputError } from "../errors.js";
 import {
   runTask,
   type TaskHandle,
@@ -12,7 +7,6 @@ import {
   type TaskResult,
   validateTaskOptions,
 } from "./run-task.js";
->>>>>>> 2577ea7 (hal9000 run: a headless task from the CLI (readable lines, or Claude's stream-json lines plus hal9000's events with --json; exit code = outcome); task outcome in session records; integration suite core-tasks)
 
 export interface RunTasksOptions {
   /** How many tasks run at once (default 2); WORKER_MAX_COUNT still holds: tasks queue for a slot. */

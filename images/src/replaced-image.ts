@@ -1,5 +1,4 @@
-import { logFor } from "@hal9000/core";
-import type Dockerode from "dockerode";
+import { type Dockerode, logFor } from "@hal9000/core";
 
 const log = logFor("images:build");
 

@@ -40,7 +40,8 @@ export default defineConfig([
     // yargs is ~40 small ES modules: inlined, `hal9000 --version` starts ~20 ms sooner. The
     // workspace packages stay external (one copy of each, shared with core).
     noExternal: [/^yargs(\/|$)/],
-    sourcemap: true,
+    // Published as readable, unminified ESM: no source maps to ship.
+    sourcemap: false,
     // Both configs write under dist/: each cleans only its own files.
     clean: ["!bundle/**"],
   },

@@ -63,14 +63,14 @@ async function inParentImage(cmd: string[]): Promise<{ code: number; stdout: str
 }
 
 describe("dist/bundle/hal9000.cjs", () => {
-  it("is one file that requires nothing but Node builtins (ssh2's optional addons excepted)", async () => {
+  it("is one file that requires nothing but Node builtins", async () => {
     expect(await readdir(path.dirname(CLI_BUNDLE))).toEqual(["hal9000.cjs"]);
     const text = await readFile(CLI_BUNDLE, "utf8");
     const required = new Set([...text.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1] as string));
     const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
     const foreign = [...required].filter((r) => !builtins.has(r)).sort();
-    // debug's optional supports-color, in try/catch (ssh2 and its native addons are left out).
-    expect(foreign).toEqual(["supports-color"]);
+    // ssh2 and its optional native addons are left out; debug's optional supports-color is inlined.
+    expect(foreign).toEqual([]);
   });
 
   it("leaves out ssh2, grpc, protobufjs and tar-fs, never used in the parent, and stays under 0.9 MB", async () => {
@@ -80,11 +80,29 @@ describe("dist/bundle/hal9000.cjs", () => {
       [...text.matchAll(/^\/\/ \S*node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)].map((m) => m[1] as string),
     );
     expect(inlined).toContain("dockerode"); // the check sees packages at all
-    const leftOut = ["ssh2", "@grpc/grpc-js", "@grpc/proto-loader", "protobufjs", "tar-fs", "uuid"];
+    const leftOut = [
+      "ssh2",
+      "@grpc/grpc-js",
+      "@grpc/proto-loader",
+      "protobufjs",
+      "tar-fs",
+      "uuid",
+      "readable-stream",
+    ];
     expect(leftOut.filter((name) => inlined.has(name))).toEqual([]);
     // In their place a stub that fails with a clear message if the parent ever calls one.
     expect(text).toContain("is left out of the parent image's hal9000 bundle");
     expect((await stat(CLI_BUNDLE)).size).toBeLessThanOrEqual(900_000);
+  });
+
+  it("an ssh:// engine is refused with a clear message (the npm CLI keeps ssh2)", async () => {
+    const run = promisify(execFile);
+    const err = (await run(process.execPath, [CLI_BUNDLE, "status"], {
+      env: { ...process.env, DOCKER_HOST: "ssh://nobody@127.0.0.1:1", NO_COLOR: "1" },
+    }).catch((e: unknown) => e)) as { code: number; stderr: string };
+    expect(err.code).not.toBe(0);
+    expect(err.stderr).toContain("ssh2 is left out of the parent image's hal9000 bundle");
+    expect(err.stderr).toContain("use the npm CLI (npx @hal9000/cli)");
   });
 
   it("prints the same version as the npm bin", async () => {

@@ -1,119 +1,76 @@
-// hal9000 benchmarks. Each line is a ratio against a baseline run in this same process:
-//   cli-startup  `hal9000 --version`           vs `node -e 0`
-//   cli-memory   peak RSS of `hal9000 --help`  vs `node -e 0`
-//   config-load  loadConfig(home)              vs reading hal9000.conf
-//   list         Hal9000.list()                vs one labelled listContainers call
-//   spawn        Hal9000.spawn() + stop()      vs raw create/start/stop of the same container
-// Needs the built packages and, for list/spawn, a Docker engine and the images.
-// Writes bench/results.json.
-import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { promisify } from "node:util";
-import { Hal9000, roleFilter } from "@hal9000/core";
-import { homeLayout, initHome, loadConfig } from "@hal9000/volumes";
-import { compare, results } from "./harness.mjs";
+// hal9000 benchmarks: each figure of issue 13 next to its baseline, measured in the same run.
+//   pnpm bench                      every figure
+//   pnpm bench -- spawn-cli list    only these (results.json keeps the others' last figures)
+//   pnpm bench -- --runs 3 version  fewer runs while iterating
+// Needs the built packages (pnpm build), a Docker engine and the hal9000 images. Writes
+// bench/results.json and bench/RESULTS.md. Not part of `pnpm test`: timings vary with the machine.
 
-const run = promisify(execFile);
-const root = resolve(import.meta.dirname, "..");
-const bin = join(root, "packages/cli/dist/bin.js");
-const rssHook = join(import.meta.dirname, "report-rss.mjs");
+import { dashboard, parentRss, status, workerMemory } from "./figures/fleet.mjs";
+import { ultramin } from "./figures/images.mjs";
+import { spawnApi, spawnCli, spawnConcurrent } from "./figures/spawn.mjs";
+import { list, version } from "./figures/startup.mjs";
+import { createBenchEnv } from "./lib/env.mjs";
+import { compare, figure } from "./lib/harness.mjs";
+import { writeResults } from "./lib/report.mjs";
 
-async function peakRssMb(args) {
-  const { stderr } = await run(process.execPath, ["--import", rssHook, ...args]);
-  const kib = Number(/maxrss=(\d+)/.exec(stderr)?.[1]);
-  return kib / 1024;
+const FIGURES = [
+  version,
+  list,
+  spawnCli,
+  spawnApi,
+  spawnConcurrent,
+  status,
+  parentRss,
+  dashboard,
+  workerMemory,
+  ultramin,
+];
+
+const argv = process.argv.slice(2).filter((a) => a !== "--");
+let runs;
+const names = [];
+for (let i = 0; i < argv.length; i++) {
+  if (argv[i] === "--runs") runs = Number(argv[++i]);
+  else names.push(argv[i]);
 }
+const unknown = names.filter((n) => !FIGURES.some((f) => f.name === n));
+if (unknown.length) {
+  console.error(`unknown figure ${unknown.join(", ")}; figures: ${FIGURES.map((f) => f.name).join(", ")}`);
+  process.exit(2);
+}
+const chosen = names.length ? FIGURES.filter((f) => names.includes(f.name)) : FIGURES;
 
-await compare("cli-startup", {
-  baseline: { label: "node -e 0", fn: () => run(process.execPath, ["-e", "0"]) },
-  candidate: { label: "hal9000 --version", fn: () => run(process.execPath, [bin, "--version"]) },
-  iterations: 15,
-});
-
-await compare("cli-memory", {
-  unit: "MB",
-  baseline: { label: "node -e 0", fn: () => peakRssMb(["-e", "0"]) },
-  candidate: { label: "hal9000 --help", fn: () => peakRssMb([bin, "--help"]) },
-  iterations: 5,
-  warmup: 0,
-});
-
-const home = mkdtempSync(join(tmpdir(), "hal9000-bench-"));
+const bench = createBenchEnv();
+const results = [];
+let failed = false;
+const stop = async () => {
+  await bench.cleanup();
+  process.exit(130);
+};
+process.once("SIGINT", stop);
+process.once("SIGTERM", stop);
 try {
-  const layout = homeLayout(home);
-  await initHome(layout);
-  await compare("config-load", {
-    baseline: { label: "readFile(hal9000.conf)", fn: () => readFileSync(layout.configFile, "utf8") },
-    candidate: { label: "loadConfig", fn: () => loadConfig({ home, env: {} }) },
-    iterations: 200,
-  });
-
-  const parentName = `hal9000-bench-${process.pid}`;
-  const hal = await Hal9000.open({ home, env: { ...process.env, HAL9000_PARENT_NAME: parentName } });
-  await hal.ping();
-  await compare("list", {
-    baseline: {
-      label: "docker.listContainers",
-      fn: () => hal.docker.listContainers({ all: true, filters: roleFilter("worker", parentName) }),
-    },
-    candidate: { label: "Hal9000.list", fn: () => hal.list() },
-    iterations: 30,
-  });
-
-  await hal.startParent();
-  const project = mkdtempSync(join(tmpdir(), "hal9000-bench-project-"));
-  let n = 0;
-  try {
-    await compare("spawn", {
-      baseline: {
-        label: "raw create+start+stop",
-        fn: async () => {
-          const c = await hal.docker.createContainer({
-            Image: hal.config.workerImage,
-            name: `${parentName}-raw-${n++}`,
-            Cmd: ["sleep", "infinity"],
-            Labels: { "hal9000-bench": parentName },
-            HostConfig: {
-              NetworkMode: `container:${parentName}`,
-              AutoRemove: true,
-              Mounts: [{ Type: "bind", Source: project, Target: "/workspace" }],
-            },
-          });
-          await c.start();
-          await c.stop({ t: 0 });
-        },
-      },
-      candidate: {
-        label: "Hal9000.spawn+stop",
-        fn: async () => {
-          const w = await hal.spawn({ detach: true, project, command: ["sleep", "infinity"] });
-          await hal.stop(w.name);
-        },
-      },
-      iterations: 5,
-      warmup: 1,
-    });
-  } finally {
-    await hal.stopAll().catch(() => {});
-    await hal.stopParent().catch(() => {});
-    await hal.docker
-      .getContainer(parentName)
-      .remove({ force: true })
-      .catch(() => {});
-    rmSync(project, { recursive: true, force: true });
+  const hal = await bench.api();
+  const docker = (await hal.ping()).version;
+  for (const f of chosen) {
+    try {
+      const r = await f.run(bench, { compare, figure, runs });
+      results.push(...[r].flat());
+    } catch (err) {
+      failed = true;
+      console.error(`${f.name}: failed: ${err.stack ?? err}`);
+    } finally {
+      await bench.removeContainers().catch(() => {});
+    }
+  }
+  const command = `pnpm bench${process.argv.length > 2 ? ` -- ${argv.join(" ")}` : ""}`;
+  writeResults(import.meta.dirname, results, { command, docker });
+  for (const r of results) {
+    console.log(
+      `${r.name}\t${r.candidate.median} ${r.unit}\t${r.ratio === null ? "" : `×${r.ratio}`}\t${r.met ?? ""}`,
+    );
   }
 } finally {
-  rmSync(home, { recursive: true, force: true });
+  await bench.cleanup();
 }
-
-const out = join(dirname(new URL(import.meta.url).pathname), "results.json");
-writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), results }, null, 2)}\n`);
-console.log(
-  JSON.stringify(
-    results.map((r) => ({ name: r.name, ratio: r.ratio })),
-    null,
-    2,
-  ),
-);
+process.exit(failed ? 1 : 0);

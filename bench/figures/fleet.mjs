@@ -1,0 +1,186 @@
+// Figures of a running fleet: `status` with 50 workers, the parent coordinator's memory idle
+// and with 50 workers, processes the idle dashboard starts, an idle worker's memory.
+import { setTimeout as sleep } from "node:timers/promises";
+import { BENCH_LABEL } from "../lib/env.mjs";
+import { createBodyLike } from "../lib/same-options.mjs";
+
+const FLEET = 50;
+
+/** Starts `n` workers running `sleep` (cheap to keep: the figure is hal9000's cost, not claude's). */
+async function fleetOf(bench, n) {
+  const hal = await bench.parent();
+  const have = (await hal.list()).filter((w) => w.state === "running").length;
+  for (let i = have; i < n; i += 10) {
+    const batch = Math.min(10, n - i);
+    await Promise.all(
+      Array.from({ length: batch }, () =>
+        hal.spawn({ detach: true, project: bench.project, command: ["sleep", "infinity"] }),
+      ),
+    );
+  }
+  return hal;
+}
+
+export const status = {
+  name: "status-50",
+  title: `\`hal9000 status\` with ${FLEET} running workers`,
+  goal: { maxRatio: 0.5, text: "≤ 0.5× docker ps + docker stats --no-stream" },
+  run: async (bench, { compare, runs }) => {
+    const hal = await fleetOf(bench, FLEET);
+    const names = (await hal.list()).map((w) => w.name);
+    return compare({
+      name: "status-50",
+      title: status.title,
+      goal: status.goal,
+      runs: runs ?? 5,
+      baselines: [
+        {
+          label: `docker ps + docker stats --no-stream (${names.length})`,
+          fn: async () => {
+            await bench.docker(["ps", "--filter", `label=hal9000.parent=${bench.parentName}`]);
+            await bench.docker(["stats", "--no-stream", ...names]);
+          },
+        },
+      ],
+      candidate: { label: "hal9000 status", fn: () => bench.cli(["status"]) },
+    });
+  },
+};
+
+/** RSS in MB of the parent's coordinator process (read with the Engine API's top). */
+async function coordinatorRssMb(hal, parentName) {
+  const top = await hal.docker.getContainer(parentName).top({ ps_args: "-eo pid,rss,args" });
+  const rss = top.Titles.indexOf("RSS");
+  const args = top.Titles.indexOf("COMMAND");
+  const row = top.Processes.find((p) => /hal9000(\.cjs)? coordinator/.test(p[args]));
+  if (!row) throw new Error(`no coordinator process in ${parentName}: ${JSON.stringify(top.Processes)}`);
+  return Number(row[rss]) / 1024;
+}
+
+export const parentRss = {
+  name: "parent-rss",
+  title: "parent coordinator RSS, idle and with 50 workers",
+  goal: { max: 45, text: "≤ 45 MB" },
+  run: async (bench, { figure, runs }) => {
+    const hal = await bench.parent();
+    await sleep(5000); // past start-up
+    const idle = await figure({
+      name: "parent-rss-idle",
+      title: "parent coordinator RSS, idle",
+      unit: "MB",
+      runs: runs ?? 5,
+      goal: parentRss.goal,
+      label: "coordinator RSS (idle)",
+      fn: async () => {
+        await sleep(1000);
+        return coordinatorRssMb(hal, bench.parentName);
+      },
+    });
+    await fleetOf(bench, FLEET);
+    await sleep(5000); // the coordinator sees the workers (events, its periodic work)
+    const busy = await figure({
+      name: "parent-rss-50",
+      title: `parent coordinator RSS, ${FLEET} workers`,
+      unit: "MB",
+      runs: runs ?? 5,
+      goal: parentRss.goal,
+      label: `coordinator RSS (${FLEET} workers)`,
+      fn: async () => {
+        await sleep(1000);
+        return coordinatorRssMb(hal, bench.parentName);
+      },
+    });
+    return [idle, busy];
+  },
+};
+
+/** The last PID handed out in the parent's PID namespace (every process started raises it). */
+async function lastPid(hal, parentName) {
+  const exec = await hal.docker.getContainer(parentName).exec({
+    Cmd: ["cat", "/proc/sys/kernel/ns_last_pid"],
+    AttachStdout: true,
+    AttachStderr: true,
+  });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  const chunks = [];
+  await new Promise((resolve, reject) => {
+    stream.on("data", (c) => chunks.push(c));
+    stream.on("end", resolve);
+    stream.on("error", reject);
+  });
+  // Multiplexed stream: 8-byte frame headers before each payload.
+  const buf = Buffer.concat(chunks);
+  let out = "";
+  for (let i = 0; i + 8 <= buf.length; ) {
+    const len = buf.readUInt32BE(i + 4);
+    out += buf.subarray(i + 8, i + 8 + len).toString();
+    i += 8 + len;
+  }
+  return Number(out.trim());
+}
+
+export const dashboard = {
+  name: "dashboard",
+  title: "idle tmux dashboard: processes started per minute",
+  goal: { max: 0, text: "no process started per refresh" },
+  run: async (bench, { figure, runs }) => {
+    const hal = await bench.parent();
+    await sleep(3000);
+    const window = 20_000;
+    return figure({
+      name: "dashboard",
+      title: dashboard.title,
+      unit: "processes/min",
+      runs: runs ?? 3,
+      goal: dashboard.goal,
+      label: "processes started in the idle parent",
+      fn: async () => {
+        const a = await lastPid(hal, bench.parentName);
+        await sleep(window);
+        const b = await lastPid(hal, bench.parentName);
+        // The second `cat` took one PID itself.
+        return Math.max(0, b - a - 1) * (60_000 / window);
+      },
+    });
+  },
+};
+
+export const workerMemory = {
+  name: "worker-memory",
+  title: "per-worker memory, idle detached worker",
+  goal: { text: "report" },
+  run: async (bench, { figure, runs }) => {
+    const hal = await bench.parent();
+    const w = await hal.spawn({ detach: true, project: bench.project });
+    const inspect = await hal.docker.getContainer(w.name).inspect();
+    const body = createBodyLike(inspect, bench.nextName("sleep"), { [BENCH_LABEL]: bench.parentName });
+    body.Cmd = ["sleep", "infinity"];
+    body.Entrypoint = null;
+    const base = await hal.docker.createContainer(body);
+    await base.start();
+    await sleep(10_000); // claude past its start-up
+    const memMb = async (id) => {
+      const s = await hal.docker.getContainer(id).stats({ stream: false });
+      const inner = s.memory_stats.stats ?? {};
+      const cache = inner.total_inactive_file ?? inner.inactive_file ?? 0;
+      return (s.memory_stats.usage - cache) / 2 ** 20;
+    };
+    try {
+      return await figure({
+        name: "worker-memory",
+        title: workerMemory.title,
+        unit: "MB",
+        runs: runs ?? 3,
+        goal: workerMemory.goal,
+        baselines: [{ label: "same image running sleep", fn: () => memMb(base.id) }],
+        label: "idle detached worker (claude)",
+        fn: async () => {
+          await sleep(1000);
+          return memMb(w.name);
+        },
+      });
+    } finally {
+      await bench.removeContainers();
+    }
+  },
+};

@@ -1,0 +1,38 @@
+// Cold CLI processes: `hal9000 --version` and `hal9000 list` against a bare `node -e 0`.
+export const version = {
+  name: "version",
+  title: "`hal9000 --version`",
+  goal: { maxRatio: 1.3, text: "≤ 1.3× node" },
+  run: async (bench, { compare, runs }) =>
+    compare({
+      name: "version",
+      title: version.title,
+      goal: version.goal,
+      runs: runs ?? 15,
+      baselines: [{ label: "node -e 0", fn: () => bench.node(["-e", "0"]) }],
+      candidate: { label: "hal9000 --version", fn: () => bench.cli(["--version"]) },
+    }),
+};
+
+export const list = {
+  name: "list",
+  title: "`hal9000 list`, cold process",
+  goal: { maxRatio: 1.6, text: "≤ 1.6× node" },
+  run: async (bench, { compare, runs }) => {
+    await bench.parent(); // a parent to list workers of (none yet: the cost is the process)
+    return compare({
+      name: "list",
+      title: list.title,
+      goal: list.goal,
+      runs: runs ?? 15,
+      baselines: [
+        { label: "node -e 0", fn: () => bench.node(["-e", "0"]) },
+        {
+          label: "docker ps",
+          fn: () => bench.docker(["ps", "-a", "--filter", `label=hal9000.parent=${bench.parentName}`]),
+        },
+      ],
+      candidate: { label: "hal9000 list", fn: () => bench.cli(["list"]) },
+    });
+  },
+};

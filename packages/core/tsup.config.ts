@@ -2,8 +2,15 @@ import { defineConfig } from "tsup";
 
 export default defineConfig({
   // version is its own entry (`@hal9000/core/version`): `hal9000 --version` reads it
-  // without loading dockerode.
-  entry: { index: "src/index.ts", version: "src/vocabulary/version.ts" },
+  // without loading dockerode. dockerode-extras is its own file, imported as
+  // "#dockerode-extras" and kept external: an inlined copy would run after dockerode (an
+  // external import, evaluated before any bundled code), too late to defer what it loads.
+  entry: {
+    index: "src/index.ts",
+    version: "src/vocabulary/version.ts",
+    "dockerode-extras": "src/engine/dockerode-extras.ts",
+  },
+  external: ["#dockerode-extras"],
   format: ["esm"],
   target: "node20",
   dts: true,

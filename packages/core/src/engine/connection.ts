@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import type { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
+// First: defers what dockerode would load for nothing (see dockerode-extras.ts).
+import "#dockerode-extras";
 import Docker from "dockerode";
 import { InvalidInputError } from "../vocabulary/errors.js";
 import {

@@ -12,6 +12,8 @@ export const SOURCE_ALIASES: Record<string, string> = {
   "@hal9000/volumes": at("./packages/volumes/src/index.ts"),
   "@hal9000/core": at("./packages/core/src/index.ts"),
   "@hal9000/core/version": at("./packages/core/src/vocabulary/version.ts"),
+  // core's own subpath import (package.json "imports"), loaded before dockerode.
+  "#dockerode-extras": at("./packages/core/src/engine/dockerode-extras.ts"),
   "@hal9000/images": at("./images/src/index.ts"),
   "@hal9000/images/specs": at("./images/src/images.ts"),
   "@hal9000/cli": at("./packages/cli/src/index.ts"),

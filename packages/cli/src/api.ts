@@ -40,4 +40,10 @@ export type Hal9000Api = Pick<
   | "execInParent"
   | "runTask"
   | "runTasks"
+  | "diff"
+  | "commit"
+  | "merge"
+  | "conflicts"
+  | "discard"
+  | "leftWork"
 >;

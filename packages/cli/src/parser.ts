@@ -3,12 +3,17 @@ import { lastValue, toModule } from "./command.js";
 import { attachCommand } from "./commands/attach.js";
 import { AUTH_ACTIONS, authCommand } from "./commands/auth.js";
 import { buildCommand } from "./commands/build.js";
+import { commitCommand } from "./commands/commit.js";
+import { conflictsCommand } from "./commands/conflicts.js";
 import { coordinatorCommand } from "./commands/coordinator.js";
 import { countCommand } from "./commands/count.js";
 import { dashboardCommand } from "./commands/dashboard.js";
+import { diffCommand } from "./commands/diff.js";
+import { discardCommand } from "./commands/discard.js";
 import { doctorCommand } from "./commands/doctor.js";
 import { listCommand } from "./commands/list.js";
 import { logsCommand } from "./commands/logs.js";
+import { mergeCommand } from "./commands/merge.js";
 import { PARENT_ACTIONS, parentCommand } from "./commands/parent.js";
 import { runCommand } from "./commands/run.js";
 import { spawnCommand } from "./commands/spawn.js";
@@ -30,7 +35,7 @@ export const COMMANDS: Record<string, { usage: string; actions?: readonly string
   parent: { usage: "hal9000 parent <start|stop|restart|status>", actions: PARENT_ACTIONS },
   spawn: {
     usage:
-      "hal9000 spawn [-n NAME] [-d] [-i IMAGE] [--rm|--no-rm] [-e KEY=VAL] [--memory SIZE] [--cpus N] [--pids-limit N] [--mount-claude-config] [project_dir]",
+      "hal9000 spawn [-n NAME] [-d] [-i IMAGE] [--rm|--no-rm] [-e KEY=VAL] [--memory SIZE] [--cpus N] [--pids-limit N] [--mount-claude-config] [--branch [NAME]] [--base REF] [project_dir]",
   },
   run: {
     usage:
@@ -48,6 +53,11 @@ export const COMMANDS: Record<string, { usage: string; actions?: readonly string
   doctor: { usage: "hal9000 doctor" },
   completion: { usage: "hal9000 completion" },
   coordinator: { usage: "hal9000 coordinator" },
+  diff: { usage: "hal9000 diff <name> [--stat]" },
+  commit: { usage: "hal9000 commit <name> [-m MSG]" },
+  merge: { usage: "hal9000 merge <name> [--squash]" },
+  conflicts: { usage: "hal9000 conflicts" },
+  discard: { usage: "hal9000 discard <name> [--yes]" },
   init: { usage: "hal9000 init" },
 };
 
@@ -72,6 +82,9 @@ const VALUE_OPTIONS = new Set([
   "--allowed-tools",
   "--permission-mode",
   "--timeout",
+  "--base",
+  "-m",
+  "--message",
   ...CONFIG_FLAGS.map((f) => `--${f.option}`),
 ]);
 
@@ -118,6 +131,11 @@ export function buildParser(ctx: Context, argv: readonly string[]): Argv<GlobalA
     .command(toModule(coordinatorCommand(ctx)))
     .command(toModule(initCommand(ctx)))
     .command(toModule(authCommand(ctx)))
+    .command(toModule(diffCommand(ctx)))
+    .command(toModule(commitCommand(ctx)))
+    .command(toModule(mergeCommand(ctx)))
+    .command(toModule(conflictsCommand(ctx)))
+    .command(toModule(discardCommand(ctx)))
     .completion("completion", "Print a bash/zsh completion script (hal9000 completion >> ~/.bashrc)")
     .demandCommand(1, "no command given")
     .strict()

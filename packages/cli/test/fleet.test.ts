@@ -50,7 +50,7 @@ describe("stop / stop-all", () => {
     expect(r).toMatchObject({ code: 0, stdout: "stopped alpha\n", stderr: "" });
     expect(world.workers.map((w) => w.name)).toEqual(["beta"]);
     const json = await cli(["stop", "beta", "--json"], { world });
-    expect(JSON.parse(json.stdout)).toEqual({ stopped: ["beta"] });
+    expect(JSON.parse(json.stdout)).toEqual({ stopped: ["beta"], uncommitted: [] });
   });
 
   test("stop-all --yes stops every worker", async () => {
@@ -63,7 +63,7 @@ describe("stop / stop-all", () => {
   test("stop-all --json -y", async () => {
     const world = newWorld({ workers: [worker("alpha")] });
     const r = await cli(["stop-all", "-y", "--json"], { world });
-    expect(JSON.parse(r.stdout)).toEqual({ stopped: ["alpha"] });
+    expect(JSON.parse(r.stdout)).toEqual({ stopped: ["alpha"], uncommitted: [] });
   });
 
   test("stop-all off a terminal without --yes: usage error, nothing stopped", async () => {

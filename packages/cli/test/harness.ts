@@ -235,6 +235,31 @@ class FakeHal9000 implements Hal9000Api {
     this.find(name);
     this.world.workers = this.world.workers.filter((w) => w.name !== name);
   }
+  async leftWork(names?: string[]) {
+    this.call("leftWork", names);
+    return [];
+  }
+  // Branch results run the user's git on real repositories: test/branches-*.test.ts covers them.
+  async diff(name: string): Promise<never> {
+    this.call("diff", name);
+    throw new NotFoundError(`worker "${name}" has no branch`);
+  }
+  async commit(name: string): Promise<never> {
+    this.call("commit", name);
+    throw new NotFoundError(`worker "${name}" has no branch`);
+  }
+  async merge(name: string): Promise<never> {
+    this.call("merge", name);
+    throw new NotFoundError(`worker "${name}" has no branch`);
+  }
+  async conflicts() {
+    this.call("conflicts");
+    return { workers: [], overlaps: [], pairs: [] };
+  }
+  async discard(name: string): Promise<never> {
+    this.call("discard", name);
+    throw new NotFoundError(`worker "${name}" has no branch`);
+  }
   async stopAll() {
     this.call("stopAll");
     const names = this.world.workers.map((w) => w.name);

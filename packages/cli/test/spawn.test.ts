@@ -146,3 +146,27 @@ describe("spawn (the seed's spawn-worker.sh)", () => {
     expect(called(world, "spawn")[0]?.[0]).toMatchObject({ name: "second" });
   });
 });
+
+describe("spawn --branch [NAME] [--base REF]", () => {
+  test("--branch DIR: the default branch on project DIR; --branch NAME DIR names it; --base passes through", async () => {
+    const world = withParent();
+    await cli(["spawn", "-d", "--branch", "/repo"], { world });
+    await cli(["spawn", "-d", "--branch", "fix/login", "--base", "main", "/repo"], { world });
+    await cli(["spawn", "-d", "/repo", "--branch"], { world });
+    const calls = called(world, "spawn").map((c) => c[0]);
+    expect(calls[0]).toMatchObject({ project: "/repo", branch: true });
+    expect(calls[1]).toMatchObject({ project: "/repo", branch: "fix/login", base: "main" });
+    expect(calls[2]).toMatchObject({ project: "/repo", branch: true });
+  });
+
+  test("--base without --branch, and --branch without a project: usage errors, nothing spawned", async () => {
+    const world = withParent();
+    const a = await cli(["spawn", "-d", "--base", "main", "/repo"], { world });
+    expect(a.code).toBe(2);
+    expect(a.stderr).toContain("--base only applies with --branch");
+    const b = await cli(["spawn", "-d", "--branch"], { world });
+    expect(b.code).toBe(2);
+    expect(b.stderr).toContain("--branch needs a project directory");
+    expect(called(world, "spawn")).toEqual([]);
+  });
+});

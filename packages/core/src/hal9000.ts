@@ -8,6 +8,21 @@ import {
   SessionStore,
 } from "@hal9000/volumes";
 import type Docker from "dockerode";
+import type { BranchDiff } from "./branches/diff.js";
+import {
+  type BranchContext,
+  branchConflicts,
+  type CommitResult,
+  type ConflictReport,
+  commitBranch,
+  type DiscardResult,
+  diffBranch,
+  discardBranch,
+  type LeftWork,
+  leftWork,
+  type MergeResult,
+  mergeBranch,
+} from "./branches/operations.js";
 import type { CoreContext } from "./context/context.js";
 import { pathContext } from "./context/host-paths.js";
 import { type CoordinatorOptions, runCoordinator } from "./coordinator/coordinator.js";
@@ -187,6 +202,48 @@ export class Hal9000 {
   async execInParent(command: string[], io: TerminalIO): Promise<number> {
     await this.ping();
     return execInParent(this.#ctx, command, io);
+  }
+
+  get #branches(): BranchContext {
+    return { layout: this.layout, env: this.#ctx.env, insideParent: this.#ctx.paths.insideParent };
+  }
+
+  /**
+   * What a worker spawned with `branch` changed against its base: its commits, uncommitted edits
+   * and new files (patch, stat, files with line counts). Works after its container is gone.
+   */
+  diff(name: string): Promise<BranchDiff> {
+    return diffBranch(this.#branches, name);
+  }
+
+  /** Records a worker's uncommitted changes as a commit on its branch (author: the user's git identity). */
+  commit(name: string, opts: { message?: string } = {}): Promise<CommitResult> {
+    return commitBranch(this.#branches, name, opts.message);
+  }
+
+  /**
+   * Merges a worker's branch into the user's current branch, only when it merges cleanly and
+   * touches no file with uncommitted edits; otherwise changes nothing (MergeConflictError lists the files).
+   */
+  merge(name: string, opts: { squash?: boolean } = {}): Promise<MergeResult> {
+    return mergeBranch(this.#branches, name, opts);
+  }
+
+  /** Files touched by more than one worker, and branches that would conflict with each other or with yours. */
+  conflicts(): Promise<ConflictReport> {
+    return branchConflicts(this.#branches);
+  }
+
+  /** Removes a stopped worker's checkout, branch and record. */
+  async discard(name: string): Promise<DiscardResult> {
+    await this.ping();
+    const running = (await listWorkers(this.#ctx)).some((w) => w.name === name && w.state === "running");
+    return discardBranch(this.#branches, name, running);
+  }
+
+  /** Workers (of `names`, default all) whose checkouts hold work not yet committed to their branch. */
+  leftWork(names?: string[]): Promise<LeftWork[]> {
+    return leftWork(this.#branches, names);
   }
 
   async status(): Promise<FleetStatus> {

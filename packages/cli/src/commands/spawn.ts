@@ -22,6 +22,8 @@ export interface SpawnArgs {
   cpus?: string;
   pidsLimit?: string;
   mountClaudeConfig?: boolean;
+  branch?: string;
+  base?: string;
 }
 
 /** The seed's spawn-worker.sh: `spawn [-n NAME] [-d] [-i IMAGE] [--rm|--no-rm] [project_dir]`. */
@@ -79,6 +81,18 @@ export function spawnCommand(ctx: Context): Command<SpawnArgs> {
         .option("mount-claude-config", {
           type: "boolean",
           describe: "mount the host's ~/.claude read-only into the worker (the seed's MCP Option A)",
+        })
+        .option("branch", {
+          type: "string",
+          coerce: lastValue,
+          describe:
+            "give the worker its own branch and checkout of the project's git repository (default name hal9000/<worker>); your working tree is never touched",
+        })
+        .option("base", {
+          type: "string",
+          requiresArg: true,
+          coerce: lastValue,
+          describe: "where --branch starts: a branch, tag or commit (default: HEAD)",
         }),
     handler: async (args) => {
       const opts: SpawnOptions = {
@@ -86,7 +100,7 @@ export function spawnCommand(ctx: Context): Command<SpawnArgs> {
         detach: args.detach === true,
         image: args.image,
         removeOnExit: args.rm,
-        project: projectArg(args.project_dir),
+        ...branchArgs(args),
         env: parseEnv(args.env),
         memory: args.memory,
         cpus: numberArg("--cpus", args.cpus, "1.5"),
@@ -112,8 +126,14 @@ export function spawnCommand(ctx: Context): Command<SpawnArgs> {
 }
 
 export function spawnedLines(s: Style, w: WorkerInfo): string[] {
+  const where = w.branch
+    ? `, branch ${w.branch}, checkout ${w.project}`
+    : w.project
+      ? `, project ${w.project}`
+      : "";
   return [
-    `spawned worker ${s.bold(w.name)} (${w.image}${w.project ? `, project ${w.project}` : ""})`,
+    `spawned worker ${s.bold(w.name)} (${w.image}${where})`,
+    ...(w.branch ? [`  diff:   hal9000 diff ${w.name}    merge: hal9000 merge ${w.name}`] : []),
     `  attach: hal9000 attach ${w.name}`,
     `  logs:   hal9000 logs -f ${w.name}`,
     `  stop:   hal9000 stop ${w.name}`,
@@ -144,6 +164,36 @@ function numberArg(option: string, value: string | undefined, example: string): 
     throw new UsageError(`${option} expects a number, got "${value}"`, `e.g. ${option} ${example}`);
   }
   return n;
+}
+
+/**
+ * `--branch [NAME] [project_dir]`: --branch takes an optional name, so `spawn --branch DIR`
+ * (no other positional) means the default branch on project DIR; `spawn --branch NAME DIR` names it.
+ */
+export function branchArgs(args: {
+  project_dir?: string;
+  branch?: string;
+  base?: string;
+}): Pick<SpawnOptions, "project" | "branch" | "base"> {
+  if (args.branch === undefined) {
+    if (args.base !== undefined)
+      throw new UsageError("--base only applies with --branch", "e.g. --branch --base main .");
+    return { project: projectArg(args.project_dir) };
+  }
+  let name: string | true = args.branch === "" ? true : args.branch;
+  let dir = args.project_dir;
+  if (dir === undefined && name !== true) {
+    dir = name;
+    name = true;
+  }
+  const project = projectArg(dir);
+  if (project === undefined) {
+    throw new UsageError(
+      "--branch needs a project directory (a git repository)",
+      "e.g. hal9000 spawn -d --branch .",
+    );
+  }
+  return { project, branch: name, ...(args.base !== undefined ? { base: args.base } : {}) };
 }
 
 /** project_dir as given: core resolves it (against cwd on the host; inside the parent it is a host path). */

@@ -2,6 +2,7 @@ import type { Command } from "../command.js";
 import { confirm } from "../confirm.js";
 import type { Context } from "../context.js";
 import { plural } from "../format.js";
+import { keptLines } from "./kept-work.js";
 
 export function stopAllCommand(ctx: Context): Command<{ yes?: boolean }> {
   return {
@@ -25,11 +26,13 @@ export function stopAllCommand(ctx: Context): Command<{ yes?: boolean }> {
         await confirm(ctx, { yes: args.yes, question: "", action: "stop-all" });
       }
       const stopped = await hal.stopAll();
-      ctx.out.result({ stopped }, () =>
+      const kept = await hal.leftWork();
+      ctx.out.result({ stopped, uncommitted: kept }, () => [
         stopped.length === 0
           ? "no workers to stop"
           : `stopped ${plural(stopped.length, "worker")}: ${stopped.join(", ")}`,
-      );
+        ...keptLines(kept),
+      ]);
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Command } from "../command.js";
 import type { Context } from "../context.js";
+import { keptLines } from "./kept-work.js";
 
 export function stopCommand(ctx: Context): Command<{ name: string }> {
   return {
@@ -9,7 +10,11 @@ export function stopCommand(ctx: Context): Command<{ name: string }> {
     handler: async (args) => {
       const hal = await ctx.open();
       await hal.stop(args.name);
-      ctx.out.result({ stopped: [args.name] }, () => `stopped ${ctx.out.style.bold(args.name)}`);
+      const kept = await hal.leftWork([args.name]);
+      ctx.out.result({ stopped: [args.name], uncommitted: kept }, () => [
+        `stopped ${ctx.out.style.bold(args.name)}`,
+        ...keptLines(kept),
+      ]);
     },
   };
 }

@@ -327,17 +327,28 @@ export async function branchConflicts(ctx: BranchContext): Promise<ConflictRepor
   return { workers, overlaps, pairs };
 }
 
-/** Whether the worker's checkout holds work not yet committed to its branch (undefined: no branch). */
-export async function hasUncommittedWork(ctx: BranchContext, name: string): Promise<boolean | undefined> {
-  const rec = await new BranchStore(ctx.layout).read(name).catch(() => undefined);
-  if (!rec || ctx.insideParent) return undefined;
-  try {
-    const repo = await openRepo(rec.repo, ctx.env);
-    return await withLock(ctx.layout, repoLockName(repo), async () => {
-      const { tip } = await syncBranch(repo, rec);
-      return (await snapshot(repo, rec, tip)).dirty;
-    });
-  } catch {
-    return undefined;
+export interface LeftWork {
+  worker: string;
+  branch: string;
+  checkout: string;
+}
+
+/** Workers (of `names`, default all with a branch) whose checkout holds work not yet committed to their branch. */
+export async function leftWork(ctx: BranchContext, names?: string[]): Promise<LeftWork[]> {
+  if (ctx.insideParent) return [];
+  const out: LeftWork[] = [];
+  for (const rec of await new BranchStore(ctx.layout).list()) {
+    if (names !== undefined && !names.includes(rec.worker)) continue;
+    try {
+      const repo = await openRepo(rec.repo, ctx.env);
+      const dirty = await withLock(ctx.layout, repoLockName(repo), async () => {
+        const { tip } = await syncBranch(repo, rec);
+        return (await snapshot(repo, rec, tip)).dirty;
+      });
+      if (dirty) out.push({ worker: rec.worker, branch: rec.branch, checkout: rec.checkout });
+    } catch {
+      // A checkout that cannot be read is reported by diff, not here.
+    }
   }
+  return out;
 }

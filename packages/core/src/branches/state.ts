@@ -44,6 +44,8 @@ async function checkoutGitDir(rec: BranchRecord): Promise<string> {
   return dir;
 }
 
+const shellQuote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
+
 /** The commit at the checkout's HEAD, copied into the user's repository. */
 export async function fetchCheckoutHead(repo: UserRepo, rec: BranchRecord): Promise<string> {
   const gitDir = await checkoutGitDir(rec);
@@ -52,11 +54,10 @@ export async function fetchCheckoutHead(repo: UserRepo, rec: BranchRecord): Prom
     await git(
       [
         ...QUIET,
-        "-c",
-        `safe.directory=${gitDir}`,
-        "-c",
-        `safe.directory=${rec.checkout}`,
         "fetch",
+        // git drops -c settings for the other repository's upload-pack: a checkout that belongs to
+        // the worker's UID (hal9000 running as root) is trusted for this one read-only command.
+        `--upload-pack=git -c safe.directory=${shellQuote(gitDir)} upload-pack`,
         "--quiet",
         "--no-tags",
         "--no-write-fetch-head",

@@ -4,6 +4,7 @@ import type { Owner } from "../context/host-paths.js";
 import { WORKER_HOME_PATH, WORKSPACE_PATH } from "../context/host-paths.js";
 import { InvalidInputError } from "../vocabulary/errors.js";
 import {
+  LABEL_BRANCH,
   LABEL_DETACHED,
   LABEL_PARENT,
   LABEL_PROJECT,
@@ -48,6 +49,14 @@ export interface SpawnOptions {
    * its exit code and last lines instead of reporting it spawned. Default 0 (no wait).
    */
   settleMs?: number;
+  /**
+   * A branch and a checkout of its own: `true` for `hal9000/<worker>`, or the branch's name.
+   * The project must be in a git repository; the worker's checkout (under HAL9000_HOME) is
+   * mounted at /workspace instead of the project, and the user's working tree is never touched.
+   */
+  branch?: boolean | string;
+  /** Where the branch starts (a branch, tag or commit); default HEAD. Only with `branch`. */
+  base?: string;
 }
 
 /** A read-only file mount carrying the worker's credential. */
@@ -82,6 +91,10 @@ export interface WorkerSpec {
   claudeConfig?: string;
   /** Host paths of the Docker socket besides the usual ones: never mounted into a worker. */
   dockerSockets?: string[];
+  /** Host directories mounted read-only at the same path (the user's git objects a checkout borrows). */
+  readOnlyMounts?: string[];
+  /** The worker's branch, when it has one (labelled, so `list` can say). */
+  branch?: string;
 }
 
 export interface WorkerLimits {
@@ -138,6 +151,27 @@ export function validateSpawnOptions(opts: SpawnOptions): void {
   ) {
     throw new InvalidInputError(`invalid settleMs ${JSON.stringify(opts.settleMs)}`, {
       hint: `give the milliseconds to wait after the start, 0 to ${MAX_SETTLE_MS}, e.g. { settleMs: 1500 }`,
+    });
+  }
+  if (opts.branch !== undefined && typeof opts.branch !== "boolean" && typeof opts.branch !== "string") {
+    throw new InvalidInputError("branch must be true, false or a branch name", {
+      hint: 'e.g. { branch: true } or { branch: "hal9000/fix-login" }',
+    });
+  }
+  if (typeof opts.branch === "string" && opts.branch.trim() === "") {
+    throw new InvalidInputError("the branch name is empty", {
+      hint: "give a name (--branch NAME), or --branch alone for hal9000/<worker>",
+    });
+  }
+  const wantsBranch = opts.branch !== undefined && opts.branch !== false;
+  if (opts.base !== undefined && (!wantsBranch || typeof opts.base !== "string")) {
+    throw new InvalidInputError("--base only applies with --branch", {
+      hint: "add --branch, e.g. hal9000 spawn --branch --base main .",
+    });
+  }
+  if (wantsBranch && opts.project === undefined) {
+    throw new InvalidInputError("--branch needs a project directory (a git repository)", {
+      hint: "give one, e.g. hal9000 spawn --branch ~/src/my-project",
     });
   }
   if (opts.mountClaudeConfig !== undefined && typeof opts.mountClaudeConfig !== "boolean") {
@@ -241,6 +275,7 @@ export function workerLabels(spec: WorkerSpec): Record<string, string> {
     [LABEL_WORKER_HOME]: spec.workerHome,
   };
   if (spec.project !== null) labels[LABEL_PROJECT] = spec.project;
+  if (spec.branch !== undefined) labels[LABEL_BRANCH] = spec.branch;
   return labels;
 }
 
@@ -276,6 +311,8 @@ export function workerCreateOptions(spec: WorkerSpec): Docker.ContainerCreateOpt
   if (spec.claudeConfig !== undefined) {
     mounts.push({ Type: "bind", Source: spec.claudeConfig, Target: CLAUDE_HOST_CONFIG_PATH, ReadOnly: true });
   }
+  for (const dir of spec.readOnlyMounts ?? [])
+    mounts.push({ Type: "bind", Source: dir, Target: dir, ReadOnly: true });
   const interactive = !spec.detach;
   const options: Docker.ContainerCreateOptions = {
     name: spec.name,

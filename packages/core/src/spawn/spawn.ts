@@ -18,6 +18,7 @@ import { generateWorkerName } from "../vocabulary/names.js";
 import { HAL9000_VERSION } from "../vocabulary/version.js";
 import { type WorkerInfo, workerInfoFromInspect } from "../worker/info.js";
 import { listWorkerContainers } from "../worker/list.js";
+import { spawnOnBranch } from "./branch.js";
 import { assertNotCancelled, withSpawnLock } from "./lock.js";
 import {
   type CreatedWorker,
@@ -46,7 +47,11 @@ const exists = (p: string) =>
   );
 
 /** Checks, then creates the worker's home, container and session record (not started). */
-export async function createWorker(ctx: CoreContext, opts: SpawnOptions): Promise<CreatedWorker> {
+export async function createWorker(
+  ctx: CoreContext,
+  opts: SpawnOptions,
+  extra: WorkerExtras = {},
+): Promise<CreatedWorker> {
   validateSpawnOptions(opts);
   const limits = workerLimits(ctx.config, opts);
   const parent = await requireRunningParent(ctx);
@@ -106,6 +111,7 @@ export async function createWorker(ctx: CoreContext, opts: SpawnOptions): Promis
       credential: files.credential,
       claudeConfig: security.claudeConfig,
       dockerSockets: security.dockerSockets,
+      ...extra,
     };
     const removeHome = async () => {
       await files.cleanup();
@@ -276,7 +282,12 @@ async function recordStarted(ctx: CoreContext, name: string, info: Docker.Contai
   }
 }
 
+/** What a spawn adds to a worker beyond its options (a branch spawn: its checkout's borrowed objects). */
+export type WorkerExtras = Pick<WorkerSpec, "readOnlyMounts" | "branch">;
+
 export interface SpawnRequest {
+  /** Extra mounts and labels (set by a branch spawn). */
+  extras?: WorkerExtras;
   /** When the caller asked (ms since the epoch): a stop-all called later cancels it if it still waits. */
   calledAt?: number;
   /** Runs between create and start, still under the lock (an interactive session attaches here). */
@@ -300,6 +311,9 @@ export async function spawnWorker(
   await requireRunningParent(ctx);
   await requireImage(ctx, opts.image ?? ctx.config.workerImage, "worker");
   if (opts.project !== undefined) await resolveProject(ctx.paths, opts.project);
+  if (opts.branch !== undefined && opts.branch !== false) {
+    return spawnOnBranch(ctx, opts, (o, extras) => spawnWorker(ctx, o, { ...request, calledAt, extras }));
+  }
   const settleMs = (opts.detach ?? true) ? (opts.settleMs ?? 0) : 0;
   const started = await withSpawnLock(ctx.layout, async () => {
     await assertNotCancelled(ctx.layout, ctx.config.parentName, calledAt);
@@ -307,7 +321,7 @@ export async function spawnWorker(
     if (orphans) log(orphans);
     let watch: { start: StartWatch; logBytes: number } | undefined;
     try {
-      const created = await createWorker(ctx, opts);
+      const created = await createWorker(ctx, opts, request.extras);
       try {
         await request.beforeStart?.(created);
         if (settleMs > 0) {

@@ -11,6 +11,8 @@ export const LABEL_DETACHED = "hal9000.detached";
 export const LABEL_REMOVE_ON_EXIT = "hal9000.remove-on-exit";
 /** Host path of the worker's Claude home (mounted as its HOME). */
 export const LABEL_WORKER_HOME = "hal9000.worker-home";
+/** The worker's own branch (spawn --branch); its checkout is the hal9000.project. */
+export const LABEL_BRANCH = "hal9000.branch";
 /** Host path of HAL9000_HOME mounted into the parent. */
 export const LABEL_HOST_HOME = "hal9000.host-home";
 

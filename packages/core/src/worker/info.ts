@@ -1,5 +1,6 @@
 import type Docker from "dockerode";
 import {
+  LABEL_BRANCH,
   LABEL_DETACHED,
   LABEL_PARENT,
   LABEL_PROJECT,
@@ -20,6 +21,8 @@ export interface WorkerInfo {
   startedAt: string | null;
   detached: boolean;
   removeOnExit: boolean;
+  /** Its own branch, for a worker spawned with --branch (its project is then its checkout). */
+  branch?: string;
 }
 
 /** States in which a worker counts as active (as `docker ps` shows it). */
@@ -47,6 +50,7 @@ export function workerInfoFromInspect(info: Docker.ContainerInspectInfo, status?
     startedAt: validDate(info.State.StartedAt),
     detached: labelFlag(labels, LABEL_DETACHED, true),
     removeOnExit: labelFlag(labels, LABEL_REMOVE_ON_EXIT, false),
+    ...(labels[LABEL_BRANCH] ? { branch: labels[LABEL_BRANCH] } : {}),
   };
 }
 
@@ -64,5 +68,6 @@ export function workerInfoFromList(c: Docker.ContainerInfo, startedAt: string | 
     startedAt: validDate(startedAt ?? undefined),
     detached: labelFlag(labels, LABEL_DETACHED, true),
     removeOnExit: labelFlag(labels, LABEL_REMOVE_ON_EXIT, false),
+    ...(labels[LABEL_BRANCH] ? { branch: labels[LABEL_BRANCH] } : {}),
   };
 }

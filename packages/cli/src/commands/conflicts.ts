@@ -1,0 +1,36 @@
+import type { ConflictReport } from "@hal9000/core";
+import type { Command } from "../command.js";
+import type { Context } from "../context.js";
+import type { Style } from "../style.js";
+
+/** `hal9000 conflicts`: files several workers touched, and branches that would conflict, before anyone merges. */
+export function conflictsCommand(ctx: Context): Command {
+  return {
+    command: "conflicts",
+    describe:
+      "Show files touched by more than one worker and branches that would conflict (touches no working tree)",
+    handler: async () => {
+      const hal = await ctx.open();
+      const report = await hal.conflicts();
+      ctx.out.result(report, () => renderConflicts(ctx.out.style, report));
+    },
+  };
+}
+
+export function renderConflicts(s: Style, r: ConflictReport): string[] {
+  if (r.workers.length === 0) return ["no worker branches with work to merge"];
+  const lines: string[] = [];
+  for (const w of r.workers) {
+    const state = w.error
+      ? s.red(`unreadable: ${w.error}`)
+      : `${w.files.length} file(s)${w.uncommitted ? ", uncommitted changes" : ""}`;
+    lines.push(`${s.bold(w.worker)} (${w.branch}): ${state}`);
+    if (w.conflictsWithYours.length > 0)
+      lines.push(`  ${s.red("conflicts with your branch")}: ${w.conflictsWithYours.join(", ")}`);
+  }
+  for (const o of r.overlaps) lines.push(`touched by ${o.workers.join(", ")}: ${o.path}`);
+  for (const p of r.pairs)
+    lines.push(`${s.red("would conflict")}: ${p.workers.join(" and ")} in ${p.files.join(", ")}`);
+  if (r.overlaps.length === 0 && r.pairs.length === 0) lines.push("no overlaps between workers");
+  return lines;
+}

@@ -8,12 +8,10 @@ export function mergeCommand(ctx: Context): Command<{ name: string; squash?: boo
     command: "merge <name>",
     describe: "Merge a worker's branch into your current branch (changes nothing on a conflict)",
     builder: (y) =>
-      y
-        .positional("name", { type: "string", demandOption: true, describe: "worker name" })
-        .option("squash", {
-          type: "boolean",
-          describe: "one commit with the worker's changes instead of a merge",
-        }),
+      y.positional("name", { type: "string", demandOption: true, describe: "worker name" }).option("squash", {
+        type: "boolean",
+        describe: "one commit with the worker's changes instead of a merge",
+      }),
     handler: async (args) => {
       const hal = await ctx.open();
       const res = await hal.merge(args.name, { squash: args.squash === true });

@@ -1,23 +1,26 @@
 import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { chmod, mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
+import type { IncomingMessage } from "node:http";
 import { dirname, join } from "node:path";
-import { Readable, Transform } from "node:stream";
+import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { BuildFailedError, InvalidInputError, logFor } from "@hal9000/core";
 import type { BuildEvent } from "./build-event.js";
 import { claudeCachePath, resolveCacheDir } from "./cache-dir.js";
+import { HttpGetError, httpGet } from "./http-get.js";
 import type { ImageTarget } from "./images.js";
 import { integrityHasher, parseIntegrity, verifyIntegrity } from "./integrity.js";
+import { DEFAULT_NPM_REGISTRY, type NpmSettings, resolveNpmSettings } from "./npm-config.js";
 import { extractPackageFile } from "./tarball.js";
+
+export { DEFAULT_NPM_REGISTRY };
 
 const log = logFor("images:claude");
 
 /** The Claude CLI version baked into worker images unless told otherwise. */
 export const DEFAULT_CLAUDE_VERSION = "2.1.332";
 export const CLAUDE_PACKAGE = "@anthropic-ai/claude-code";
-export const DEFAULT_NPM_REGISTRY = "https://registry.npmjs.org/";
 
 /** Platforms of the glibc builds of the Claude CLI (the images are Debian). */
 export type ClaudePlatform = "linux-x64" | "linux-arm64";
@@ -31,9 +34,17 @@ export interface FetchClaudeOptions {
   onProgress?: (e: BuildEvent) => void;
   /** Default: the platform of this machine (buildImages passes the Docker daemon's). */
   platform?: ClaudePlatform;
-  /** npm registry URL. Default: env npm_config_registry, then the public registry. */
+  /**
+   * npm registry URL. Default: what npm would use for the package: npm_config_registry (or
+   * `@anthropic-ai:registry`), the project's then the user's .npmrc, then the public registry.
+   * Credentials (`//host/:_authToken`), HTTPS_PROXY/NO_PROXY (or `https-proxy`/`noproxy`),
+   * `cafile` and `strict-ssl` come from the same places.
+   */
   registry?: string;
+  /** The whole environment read (HOME for ~/.npmrc, npm_config_*, proxies). Default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Where the project .npmrc is looked for (npm's project folder of it). Default process.cwd(). */
+  cwd?: string;
   /** Which image the progress events are reported for. Default "worker". */
   target?: ImageTarget;
 }
@@ -80,18 +91,13 @@ export function resolveClaudeVersion(version?: string, env: NodeJS.ProcessEnv = 
   return chosen;
 }
 
-/** option > npm_config_registry (any case) > the public registry; always ends with "/". */
-export function resolveRegistry(registry?: string, env: NodeJS.ProcessEnv = process.env): string {
-  const raw = registry ?? env.npm_config_registry ?? env.NPM_CONFIG_REGISTRY ?? DEFAULT_NPM_REGISTRY;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new InvalidInputError(`npm registry "${raw}" is not a URL`, {
-      hint: "set npm_config_registry to an http(s) URL, e.g. https://registry.npmjs.org/",
-    });
-  }
-  return url.href.endsWith("/") ? url.href : `${url.href}/`;
+/** The registry the Claude CLI comes from: option > npm settings (see FetchClaudeOptions.registry); ends with "/". */
+export function resolveRegistry(
+  registry?: string,
+  env: NodeJS.ProcessEnv = process.env,
+  cwd?: string,
+): string {
+  return resolveNpmSettings({ packageName: CLAUDE_PACKAGE, registry, env, cwd }).registry;
 }
 
 const isExactVersion = (v: string) => /^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?$/.test(v);
@@ -120,9 +126,11 @@ export async function fetchClaudeCli(opts: FetchClaudeOptions = {}): Promise<Fet
     }
   }
 
-  const registry = resolveRegistry(opts.registry, env);
-  emit(`resolving ${pkg}@${requested} on ${registry}`);
-  const { version, integrity, tarball } = await readPackument(registry, pkg, requested, opts.signal);
+  const npm = resolveNpmSettings({ packageName: pkg, registry: opts.registry, env, cwd: opts.cwd });
+  const registry = npm.registry;
+  const proxy = npm.proxyFor(new URL(registry));
+  emit(`resolving ${pkg}@${requested} on ${registry}${proxy ? ` through the proxy ${proxy.host}` : ""}`);
+  const { version, integrity, tarball } = await readPackument(npm, pkg, requested, opts.signal);
   if (version !== requested) {
     const hit = await readCache(cacheDir, version, platform);
     if (hit) {
@@ -142,7 +150,7 @@ export async function fetchClaudeCli(opts: FetchClaudeOptions = {}): Promise<Fet
   try {
     const expected = parseIntegrity(integrity, `${pkg}@${version}`);
     const hash = integrityHasher(expected);
-    await download(tarball, tgz, hash, opts.signal, (m) => emit(`${pkg}@${version}: ${m}`));
+    await download(npm, tarball, tgz, hash, opts.signal, (m) => emit(`${pkg}@${version}: ${m}`));
     const sri = verifyIntegrity(expected, hash, `${pkg}@${version} (${tarball})`);
     emit(`verified ${sri.slice(0, 20)}…; extracting claude`);
     const { size } = await extractPackageFile(tgz, "claude", tmpBinary, opts.signal);
@@ -184,40 +192,75 @@ interface PackumentVersion {
   dist?: { integrity?: string; tarball?: string };
 }
 
+/** Where the npm settings came from, for hints. */
+const settingsHint = (npm: NpmSettings) =>
+  npm.files.length ? ` (npm settings read: environment, ${npm.files.join(", ")})` : "";
+
+/** A network failure as a BuildFailedError that says whether the proxy or the registry failed. */
+function unreachable(err: unknown, what: string, npm: NpmSettings, signal?: AbortSignal): never {
+  signal?.throwIfAborted();
+  const viaProxy = err instanceof HttpGetError && err.via;
+  throw new BuildFailedError(`${what}: ${(err as Error).message}`, {
+    hint: viaProxy
+      ? `check HTTPS_PROXY / https-proxy, or list the registry's host in NO_PROXY${settingsHint(npm)}`
+      : `check the network, or point npm_config_registry (or registry= in .npmrc) at a reachable registry${settingsHint(npm)}`,
+    cause: err,
+  });
+}
+
+async function readBody(res: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of res) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 async function readPackument(
-  registry: string,
+  npm: NpmSettings,
   pkg: string,
   requested: string,
   signal?: AbortSignal,
 ): Promise<{ version: string; integrity: string | undefined; tarball: string }> {
+  const registry = npm.registry;
   const url = new URL(pkg.replace("/", "%2f"), registry).href;
-  let res: Response;
+  let res: IncomingMessage;
+  let text: string;
   try {
-    res = await fetch(url, {
+    res = await httpGet(url, {
       headers: { accept: "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8" },
       signal,
+      net: npm,
     });
+    text = await readBody(res);
   } catch (err) {
-    signal?.throwIfAborted();
-    throw new BuildFailedError(`cannot reach the npm registry at ${registry}: ${(err as Error).message}`, {
-      hint: "check the network, or point npm_config_registry at a reachable registry",
-      cause: err,
-    });
+    unreachable(err, `cannot reach the npm registry at ${registry}`, npm, signal);
   }
-  if (res.status === 404) {
+  const status = res.statusCode ?? 0;
+  if (status === 404) {
     throw new BuildFailedError(`${pkg} is not on the npm registry ${registry}`, {
-      hint: "check npm_config_registry: it must serve (or proxy) the public npm packages",
+      hint: `check npm_config_registry (or registry= in .npmrc): it must serve (or proxy) the public npm packages${settingsHint(npm)}`,
     });
   }
-  if (!res.ok) {
-    throw new BuildFailedError(`the npm registry answered ${res.status} ${res.statusText} for ${url}`, {
-      hint: "retry later, or check npm_config_registry",
+  if (status === 401 || status === 403) {
+    throw new BuildFailedError(
+      `the npm registry ${registry} refused ${pkg}: ${status} ${res.statusMessage ?? ""}`.trim(),
+      {
+        hint: `log in with \`npm login --registry ${registry}\`, or set //${new URL(registry).host}/:_authToken in .npmrc${settingsHint(npm)}`,
+      },
+    );
+  }
+  if (status < 200 || status >= 300) {
+    throw new BuildFailedError(`the npm registry answered ${status} ${res.statusMessage ?? ""} for ${url}`, {
+      hint: `retry later, or check npm_config_registry${settingsHint(npm)}`,
     });
   }
-  const doc = (await res.json()) as {
-    "dist-tags"?: Record<string, string>;
-    versions?: Record<string, PackumentVersion>;
-  };
+  let doc: { "dist-tags"?: Record<string, string>; versions?: Record<string, PackumentVersion> };
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw new BuildFailedError(`the npm registry ${registry} sent no JSON for ${pkg}`, {
+      hint: `check npm_config_registry: it must be an npm registry${settingsHint(npm)}`,
+    });
+  }
   const version = doc.versions?.[requested] ? requested : doc["dist-tags"]?.[requested];
   const entry = version ? doc.versions?.[version] : undefined;
   if (!version || !entry) {
@@ -235,28 +278,27 @@ async function readPackument(
 }
 
 async function download(
+  net: NpmSettings,
   url: string,
   dest: string,
   hash: { update(chunk: Buffer): unknown },
   signal: AbortSignal | undefined,
   report: (message: string) => void,
 ): Promise<void> {
-  let res: Response;
+  let res: IncomingMessage;
   try {
-    res = await fetch(url, { signal });
+    res = await httpGet(url, { signal, net });
   } catch (err) {
-    signal?.throwIfAborted();
-    throw new BuildFailedError(`cannot download ${url}: ${(err as Error).message}`, {
-      hint: "check the network, or point npm_config_registry at a reachable registry",
-      cause: err,
+    unreachable(err, `cannot download ${url}`, net, signal);
+  }
+  const status = res.statusCode ?? 0;
+  if (status < 200 || status >= 300) {
+    res.resume();
+    throw new BuildFailedError(`downloading ${url} failed: ${status} ${res.statusMessage ?? ""}`.trim(), {
+      hint: `retry later, or check npm_config_registry${settingsHint(net)}`,
     });
   }
-  if (!res.ok || !res.body) {
-    throw new BuildFailedError(`downloading ${url} failed: ${res.status} ${res.statusText}`, {
-      hint: "retry later, or check npm_config_registry",
-    });
-  }
-  const total = Number(res.headers.get("content-length")) || 0;
+  const total = Number(res.headers["content-length"]) || 0;
   const mb = (n: number) => `${(n / 1e6).toFixed(0)} MB`;
   report(`downloading ${total ? mb(total) : "(size unknown)"}`);
   let received = 0;
@@ -272,12 +314,7 @@ async function download(
       cb(null, chunk);
     },
   });
-  await pipeline(
-    Readable.fromWeb(res.body as WebReadableStream<Uint8Array>),
-    meter,
-    createWriteStream(dest, { mode: 0o600 }),
-    { signal },
-  );
+  await pipeline(res, meter, createWriteStream(dest, { mode: 0o600 }), { signal });
 }
 
 /** Temp files a killed process left behind (anything older than an hour). */

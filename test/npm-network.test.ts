@@ -126,6 +126,9 @@ describe("fetchClaudeCli with the user's npm settings", () => {
     );
     expect(err).toBeInstanceOf(BuildFailedError);
     expect((err as BuildFailedError).message).toMatch(/certificate/);
+    expect((err as BuildFailedError).hint).toMatch(
+      /^if the registry \(or a proxy\) uses a company CA, point cafile= in \.npmrc at it/,
+    );
     await rm(plain);
   });
 });

@@ -200,10 +200,14 @@ const settingsHint = (npm: NpmSettings) =>
 function unreachable(err: unknown, what: string, npm: NpmSettings, signal?: AbortSignal): never {
   signal?.throwIfAborted();
   const viaProxy = err instanceof HttpGetError && err.via;
+  const code = String(((err as Error).cause as { code?: unknown } | undefined)?.code ?? "");
+  const certificate = /CERT|SELF_SIGNED|UNABLE_TO_|ERR_TLS|ERR_SSL/.test(code);
   throw new BuildFailedError(`${what}: ${(err as Error).message}`, {
-    hint: viaProxy
-      ? `check HTTPS_PROXY / https-proxy, or list the registry's host in NO_PROXY${settingsHint(npm)}`
-      : `check the network, or point npm_config_registry (or registry= in .npmrc) at a reachable registry${settingsHint(npm)}`,
+    hint: certificate
+      ? `if the registry (or a proxy) uses a company CA, point cafile= in .npmrc at it${settingsHint(npm)}`
+      : viaProxy
+        ? `check HTTPS_PROXY / https-proxy, or list the registry's host in NO_PROXY${settingsHint(npm)}`
+        : `check the network, or point npm_config_registry (or registry= in .npmrc) at a reachable registry${settingsHint(npm)}`,
     cause: err,
   });
 }

@@ -86,7 +86,12 @@ async function getOnce(url: URL, opts: HttpGetOptions): Promise<IncomingMessage>
       ...tls,
       // No agent: the request runs on this TLS stream inside the tunnel.
       createConnection: () =>
-        tlsConnect({ socket, ...(isIP(url.hostname) === 0 && { servername: url.hostname }), ...tls }),
+        tlsConnect({
+          socket,
+          host: url.hostname,
+          ...(isIP(url.hostname) === 0 && { servername: url.hostname }),
+          ...tls,
+        }),
     },
     proxy,
   );

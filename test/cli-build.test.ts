@@ -7,12 +7,15 @@ import { readFile } from "node:fs/promises";
 import Docker from "dockerode";
 import { afterAll, describe, expect, it } from "vitest";
 import { CLI_BUNDLE, cliEnv, hal9000 } from "./cli-harness.js";
-import { tempDir, uniqueName } from "./helpers/index.js";
+import { testContainer } from "./helpers/containers.js";
+import { cleanupFleet, tempDir, uniqueName } from "./helpers/index.js";
 
 const docker = new Docker();
-const tag = `${uniqueName("hal9000-clitest")}/parent:test`;
+const owner = uniqueName("hal9000-clitest");
+const tag = `${owner}/parent:test`;
 
 afterAll(async () => {
+  await cleanupFleet(docker, "unused", owner);
   await docker
     .getImage(tag)
     .remove({ force: true })
@@ -43,18 +46,16 @@ describe("hal9000 build", () => {
 
       const info = await docker.getImage(tag).inspect();
       expect(info.Config.Labels["hal9000.version"]).toBe((await hal9000(["--version"], {})).stdout.trim());
-      const container = await docker.createContainer({ Image: tag, Cmd: ["true"] });
+      const container = await testContainer(tag, owner).withCommand(["sleep", "infinity"]).start();
       try {
-        const archive = (await container.getArchive({
-          path: "/opt/hal9000/hal9000.cjs",
-        })) as NodeJS.ReadableStream;
+        const archive = await container.copyArchiveFromContainer("/opt/hal9000/hal9000.cjs");
         const chunks: Buffer[] = [];
         for await (const c of archive) chunks.push(Buffer.from(c as Buffer));
         const tar = Buffer.concat(chunks);
         const size = Number.parseInt(tar.subarray(124, 136).toString().trim(), 8);
         expect(sha256(tar.subarray(512, 512 + size))).toBe(sha256(await readFile(CLI_BUNDLE)));
       } finally {
-        await container.remove({ force: true });
+        await container.stop({ remove: true });
       }
     } finally {
       await home.remove();

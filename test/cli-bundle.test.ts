@@ -10,6 +10,7 @@ import { promisify } from "node:util";
 import Docker from "dockerode";
 import { afterAll, describe, expect, it } from "vitest";
 import { CLI_BIN, CLI_BUNDLE } from "./cli-harness.js";
+import { type OneShotResult, runToCompletion, testContainer } from "./helpers/containers.js";
 import { TEST_LABEL, uniqueName } from "./helpers/index.js";
 
 const docker = new Docker();
@@ -27,39 +28,18 @@ afterAll(async () => {
   );
 });
 
-/** Splits a non-TTY container's log buffer (8-byte frame headers: stream, 0, 0, 0, size) into its streams. */
-function demux(buf: Buffer): { stdout: string; stderr: string } {
-  const parts: Record<number, Buffer[]> = { 1: [], 2: [] };
-  for (let i = 0; i + 8 <= buf.length; ) {
-    const size = buf.readUInt32BE(i + 4);
-    parts[buf[i] === 2 ? 2 : 1]?.push(buf.subarray(i + 8, i + 8 + size));
-    i += 8 + size;
-  }
-  return {
-    stdout: Buffer.concat(parts[1] ?? []).toString(),
-    stderr: Buffer.concat(parts[2] ?? []).toString(),
-  };
-}
-
 /** Runs the parent image with `cmd` (its entrypoint execs arguments) and the bundle mounted at /b. */
-async function inParentImage(cmd: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const container = await docker.createContainer({
-    Image: "hal9000/parent:latest",
-    Cmd: cmd,
-    Labels: { [TEST_LABEL]: owner },
-    Env: ["NO_COLOR=1"],
-    HostConfig: {
-      Binds: [`${path.dirname(CLI_BUNDLE)}:/b:ro`, "/var/run/docker.sock:/var/run/docker.sock"],
-    },
-  });
-  try {
-    await container.start();
-    const { StatusCode } = await container.wait();
-    const logs = (await container.logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
-    return { code: StatusCode, ...demux(logs) };
-  } finally {
-    await container.remove({ force: true });
-  }
+function inParentImage(cmd: string[]): Promise<OneShotResult> {
+  return runToCompletion(
+    docker,
+    testContainer("hal9000/parent:latest", owner)
+      .withCommand(cmd)
+      .withEnvironment({ NO_COLOR: "1" })
+      .withBindMounts([
+        { source: path.dirname(CLI_BUNDLE), target: "/b", mode: "ro" },
+        { source: "/var/run/docker.sock", target: "/var/run/docker.sock" },
+      ]),
+  );
 }
 
 describe("dist/bundle/hal9000.cjs", () => {

@@ -4,15 +4,8 @@ import { PassThrough } from "node:stream";
 import { ConflictError, Hal9000, NotFoundError, ParentNotRunningError } from "@hal9000/core";
 import { IMAGES, imageSizeReport } from "@hal9000/images";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  execIn,
-  TEST_LABEL,
-  type TestFleet,
-  testEnv,
-  testFleet,
-  uniqueName,
-  waitFor,
-} from "./helpers/index.js";
+import { testContainer } from "./helpers/containers.js";
+import { execIn, type TestFleet, testEnv, testFleet, uniqueName, waitFor } from "./helpers/index.js";
 
 describe("images (seed: test-phase1-integration.sh)", () => {
   it("the parent and worker images exist, and their sizes are reported", async () => {
@@ -178,13 +171,10 @@ describe("a foreign container holding the parent's name", () => {
   let fleet: TestFleet;
   beforeAll(async () => {
     fleet = await testFleet();
-    const c = await fleet.docker.createContainer({
-      name: fleet.parentName,
-      Image: "debian:bookworm-slim",
-      Cmd: ["sleep", "infinity"],
-      Labels: { [TEST_LABEL]: fleet.parentName },
-    });
-    await c.start();
+    await testContainer("debian:bookworm-slim", fleet.parentName)
+      .withName(fleet.parentName)
+      .withCommand(["sleep", "infinity"])
+      .start();
   });
   afterAll(async () => {
     await fleet.cleanup();

@@ -5,12 +5,15 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { type Hal9000, WorkerExitedError } from "@hal9000/core";
+import { type Hal9000, terminalText, WorkerExitedError } from "@hal9000/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readAll, type TestFleet, testFleet, uniqueName } from "./helpers/index.js";
 
 /** Long enough for any start here: the wait ends at the worker's exit, not at the window's end. */
 const LONG_SETTLE_MS = 60_000;
+
+/** Port 9 (discard) on the parent's loopback: nothing in a fresh parent listens there, so it refuses. */
+const REFUSING_PROXY = "http://127.0.0.1:9";
 
 let fleet: TestFleet;
 let hal: Hal9000;
@@ -100,12 +103,20 @@ describe("spawn with a settle window", () => {
   });
 
   it("the image's claude with a fresh home and no credential: its own words, readable", async () => {
-    // This machine cannot reach api.anthropic.com; on first run Claude says so and exits.
-    const err = await spawnError({ detach: true, settleMs: LONG_SETTLE_MS });
+    // Claude checks api.anthropic.com on first run. Its traffic goes to a proxy on the parent's
+    // loopback (which its workers share) that refuses every connection, so Claude says it
+    // cannot connect whether or not this machine has internet.
+    const err = await spawnError({
+      detach: true,
+      settleMs: LONG_SETTLE_MS,
+      env: { HTTPS_PROXY: REFUSING_PROXY },
+    });
     expect(err.exitCode).toBe(1);
     expect(err.message).toMatch(/^worker hal9000-worker-\S+ exited right after starting \(exit code 1\): /);
-    expect(err.message).toContain("Unable to connect to Anthropic services");
-    expect(err.message).toContain("Failed to connect to api.anthropic.com");
+    expect(err.message).toContain("A proxy is configured via HTTPS_PROXY");
+    const said = terminalText(await readFile(err.logFile, "utf8"));
+    expect(said).toContain("Unable to connect to Anthropic services");
+    expect(said).toContain("Failed to connect to api.anthropic.com: ECONNREFUSED");
     // biome-ignore lint/suspicious/noControlCharactersInRegex: no escape codes may reach the user
     expect(err.message).not.toMatch(/[\x00-\x1f\x7f]/);
     // The log keeps the raw terminal output.

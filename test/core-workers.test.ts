@@ -11,13 +11,13 @@ import {
 } from "@hal9000/core";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testContainer } from "./helpers/containers.js";
 import {
   type AnthropicStub,
   execDetached,
   execIn,
   readAll,
   startAnthropicStub,
-  TEST_LABEL,
   type TempHome,
   type TestFleet,
   tempDir,
@@ -49,10 +49,10 @@ afterAll(async () => {
 });
 
 /** Everything hal9000 made for a worker name: container, session record, Claude home. */
-async function leftovers(name: string) {
-  const containers = await fleet.docker.listContainers({ all: true, filters: { name: [name] } });
-  const records = (await hal.sessions.list()).records.filter((r) => r.name === name);
-  const homes = (await readdir(hal.layout.workers).catch(() => [] as string[])).filter((d) => d === name);
+async function leftoversIn(f: TestFleet, name: string) {
+  const containers = await f.docker.listContainers({ all: true, filters: { name: [name] } });
+  const records = (await f.hal.sessions.list()).records.filter((r) => r.name === name);
+  const homes = (await readdir(f.hal.layout.workers).catch(() => [] as string[])).filter((d) => d === name);
   return {
     containers: containers.filter((c) => c.Names.includes(`/${name}`)).length,
     records: records.length,
@@ -60,10 +60,29 @@ async function leftovers(name: string) {
   };
 }
 
+const leftovers = (name: string) => leftoversIn(fleet, name);
 const nothing = { containers: 0, records: 0, homes: 0 };
 
+/**
+ * A test that counts every worker, stops them all or stops the parent gets a parent of its
+ * own, so it neither depends on nor disturbs what the file's other tests made.
+ */
+async function withOwnParent(test: (own: TestFleet) => Promise<void>): Promise<void> {
+  const own = await testFleet();
+  try {
+    await own.hal.startParent();
+    await test(own);
+  } finally {
+    await own.cleanup();
+  }
+}
+
 describe("spawning (seed: spawn-worker.sh)", () => {
-  let first: string;
+  /** A running worker for the tests that look inside one. */
+  let running: string;
+  beforeAll(async () => {
+    running = (await hal.spawn({ command: SLEEP })).name;
+  });
 
   it("spawns a detached worker: claude in a TTY that keeps running", async () => {
     // Claude's first-run onboarding checks api.anthropic.com, which this machine cannot reach:
@@ -75,7 +94,6 @@ describe("spawning (seed: spawn-worker.sh)", () => {
       JSON.stringify({ hasCompletedOnboarding: true }),
     );
     const w = await hal.spawn({ name, detach: true, env: stub.env });
-    first = w.name;
     expect(w).toMatchObject({
       name,
       state: "running",
@@ -130,19 +148,19 @@ describe("spawning (seed: spawn-worker.sh)", () => {
   });
 
   it("persists the worker's Claude home on the host (workers/<name>/ is its HOME)", async () => {
-    const r = await execIn(fleet.docker, first, [
+    const r = await execIn(fleet.docker, running, [
       "sh",
       "-c",
       'mkdir -p "$HOME/.claude" && echo kept > "$HOME/.claude/probe" && echo $HOME',
     ]);
     expect(r).toEqual({ exitCode: 0, output: "/home/worker\n" });
-    const file = path.join(fleet.home.home, "workers", first, ".claude", "probe");
+    const file = path.join(fleet.home.home, "workers", running, ".claude", "probe");
     expect((await stat(file)).isFile()).toBe(true);
   });
 
   it("runs in the parent's network namespace", async () => {
     const inParent = await execIn(fleet.docker, fleet.parentName, ["readlink", "/proc/self/ns/net"]);
-    const inWorker = await execIn(fleet.docker, first, ["readlink", "/proc/self/ns/net"]);
+    const inWorker = await execIn(fleet.docker, running, ["readlink", "/proc/self/ns/net"]);
     expect(inParent.output).toMatch(/^net:\[\d+\]\n$/);
     expect(inWorker.output).toBe(inParent.output);
   });
@@ -156,74 +174,78 @@ describe("spawning (seed: spawn-worker.sh)", () => {
     ]);
     const request = `exec 3<>/dev/tcp/127.0.0.1/${port} && printf 'GET / HTTP/1.0\\r\\nHost: x\\r\\n\\r\\n' >&3 && cat <&3`;
     const reply = await waitFor("the worker to reach the parent's server", async () => {
-      const r = await execIn(fleet.docker, first, ["bash", "-c", request]);
+      const r = await execIn(fleet.docker, running, ["bash", "-c", request]);
       return r.exitCode === 0 && r.output.includes("hello from the parent") ? r.output : undefined;
     });
     expect(reply).toMatch(/^HTTP\/1\.[01] 200/);
   });
 
-  it("three workers run and are counted, listed, and reported with CPU and memory", async () => {
-    // Spawned concurrently: generated names never collide.
-    const more = await Promise.all([hal.spawn({ command: SLEEP }), hal.spawn({ command: SLEEP })]);
-    expect(more[0]?.name).toMatch(/^hal9000-worker-[0-9a-f]{12}$/);
-    expect(await hal.count()).toBe(3);
-    // The coordinator in the parent counts them too (the bundled CLI, through the mounted socket).
-    const inParent = await execIn(fleet.docker, fleet.parentName, ["hal9000", "count"]);
-    expect(inParent).toEqual({ exitCode: 0, output: "3\n" });
-    const list = await hal.list();
-    expect(list.map((w) => w.name).sort()).toEqual([first, ...more.map((w) => w.name)].sort());
-    for (const w of list) {
-      expect(w).toMatchObject({ state: "running", parent: fleet.parentName });
-      expect(w.startedAt).toMatch(/^\d{4}-/);
-      expect(w.status).toMatch(/^Up/);
-    }
-    const status = await hal.status();
-    expect(status.parent).toMatchObject({ name: fleet.parentName, state: "running" });
-    expect(status.workers).toHaveLength(3);
-    for (const w of status.workers) {
-      expect(w, JSON.stringify(w)).toBeTruthy();
-      expect(w.cpuPercent, JSON.stringify(w)).toBeGreaterThanOrEqual(0);
-      expect(w.memoryBytes).toBeGreaterThan(0);
-      expect(w.memoryLimitBytes).toBe(4 * 1024 ** 3);
-      expect(w.uptimeSeconds).toBeGreaterThanOrEqual(0);
-    }
-    expect(status.sessionRecords).toBe(3);
-    expect(status.corruptRecords).toBe(0);
-  });
+  it("three workers run and are counted, listed, and reported with CPU and memory", () =>
+    withOwnParent(async ({ hal, docker, parentName }) => {
+      // Spawned concurrently: generated names never collide.
+      const more = await Promise.all([1, 2, 3].map(() => hal.spawn({ command: SLEEP })));
+      expect(more[0]?.name).toMatch(/^hal9000-worker-[0-9a-f]{12}$/);
+      expect(await hal.count()).toBe(3);
+      // The coordinator in the parent counts them too (the bundled CLI, through the mounted socket).
+      const inParent = await execIn(docker, parentName, ["hal9000", "count"]);
+      expect(inParent).toEqual({ exitCode: 0, output: "3\n" });
+      const list = await hal.list();
+      expect(list.map((w) => w.name).sort()).toEqual(more.map((w) => w.name).sort());
+      for (const w of list) {
+        expect(w).toMatchObject({ state: "running", parent: parentName });
+        expect(w.startedAt).toMatch(/^\d{4}-/);
+        expect(w.status).toMatch(/^Up/);
+      }
+      const status = await hal.status();
+      expect(status.parent).toMatchObject({ name: parentName, state: "running" });
+      expect(status.workers).toHaveLength(3);
+      for (const w of status.workers) {
+        expect(w, JSON.stringify(w)).toBeTruthy();
+        expect(w.cpuPercent, JSON.stringify(w)).toBeGreaterThanOrEqual(0);
+        expect(w.memoryBytes).toBeGreaterThan(0);
+        expect(w.memoryLimitBytes).toBe(4 * 1024 ** 3);
+        expect(w.uptimeSeconds).toBeGreaterThanOrEqual(0);
+      }
+      expect(status.sessionRecords).toBe(3);
+      expect(status.corruptRecords).toBe(0);
+    }));
 
-  it("never lists, stops or removes a look-alike container without hal9000's labels", async () => {
-    const impostorName = uniqueName("hal9000-worker-impostor");
-    const impostor = await fleet.docker.createContainer({
-      name: impostorName,
-      Image: "hal9000/worker:latest",
-      Cmd: SLEEP,
-      Labels: { [TEST_LABEL]: fleet.parentName },
-    });
-    await impostor.start();
-    expect((await hal.list()).map((w) => w.name)).not.toContain(impostorName);
-    const stopErr = await hal.stop(impostorName).catch((e: unknown) => e);
-    expect(stopErr).toBeInstanceOf(NotFoundError);
-    const workers = (await hal.list()).map((w) => w.name).sort();
-    const stopped = await hal.stopAll();
-    expect(stopped).toEqual(workers);
-    expect(await hal.count()).toBe(0);
-    expect((await impostor.inspect()).State.Running).toBe(true);
-    // --rm workers are gone; their records say so.
-    for (const name of stopped) {
-      expect(await hal.sessions.read(name)).toMatchObject({ state: "ended", finishedAt: expect.any(String) });
-    }
-    const taken = await hal.spawn({ name: impostorName, command: SLEEP }).catch((e: unknown) => e);
-    expect(taken).toBeInstanceOf(ConflictError);
-    expect((taken as ConflictError).message).toMatch(/not a hal9000 worker/);
-    await impostor.remove({ force: true });
-  });
+  it("never lists, stops or removes a look-alike container without hal9000's labels", () =>
+    withOwnParent(async ({ hal, docker, parentName }) => {
+      await Promise.all([hal.spawn({ command: SLEEP }), hal.spawn({ command: SLEEP })]);
+      const impostorName = uniqueName("hal9000-worker-impostor");
+      const impostor = await testContainer("hal9000/worker:latest", parentName)
+        .withName(impostorName)
+        .withCommand(SLEEP)
+        .start();
+      expect((await hal.list()).map((w) => w.name)).not.toContain(impostorName);
+      const stopErr = await hal.stop(impostorName).catch((e: unknown) => e);
+      expect(stopErr).toBeInstanceOf(NotFoundError);
+      const workers = (await hal.list()).map((w) => w.name).sort();
+      const stopped = await hal.stopAll();
+      expect(stopped).toEqual(workers);
+      expect(await hal.count()).toBe(0);
+      expect((await docker.getContainer(impostor.getId()).inspect()).State.Running).toBe(true);
+      // --rm workers are gone; their records say so.
+      for (const name of stopped) {
+        expect(await hal.sessions.read(name)).toMatchObject({
+          state: "ended",
+          finishedAt: expect.any(String),
+        });
+      }
+      const taken = await hal.spawn({ name: impostorName, command: SLEEP }).catch((e: unknown) => e);
+      expect(taken).toBeInstanceOf(ConflictError);
+      expect((taken as ConflictError).message).toMatch(/not a hal9000 worker/);
+      await impostor.stop({ remove: true });
+    }));
 
-  it("gives concurrent spawns distinct names", async () => {
-    const workers = await Promise.all(Array.from({ length: 5 }, () => hal.spawn({ command: SLEEP })));
-    expect(new Set(workers.map((w) => w.name)).size).toBe(5);
-    expect(await hal.count()).toBe(5);
-    expect((await hal.stopAll()).length).toBe(5);
-  });
+  it("gives concurrent spawns distinct names", () =>
+    withOwnParent(async ({ hal }) => {
+      const workers = await Promise.all(Array.from({ length: 5 }, () => hal.spawn({ command: SLEEP })));
+      expect(new Set(workers.map((w) => w.name)).size).toBe(5);
+      expect(await hal.count()).toBe(5);
+      expect((await hal.stopAll()).length).toBe(5);
+    }));
 });
 
 describe("projects, users and options", () => {
@@ -232,6 +254,7 @@ describe("projects, users and options", () => {
     await mkdir(dir);
     await writeFile(path.join(dir, "hello.txt"), "hello from the host\n");
     await chown(dir, 4321, 4322);
+    const countBefore = await hal.count();
     const w = await hal.spawn({
       project: dir,
       removeOnExit: false,
@@ -248,7 +271,7 @@ describe("projects, users and options", () => {
     expect([made.uid, made.gid]).toEqual([4321, 4322]);
     // A kept worker shows up as exited until removed.
     expect((await hal.list()).find((x) => x.name === w.name)).toMatchObject({ state: "exited" });
-    expect(await hal.count()).toBe(0);
+    expect(await hal.count()).toBe(countBefore);
   });
 
   it("resolves a relative project against cwd, through symlinks", async () => {
@@ -350,13 +373,14 @@ describe("terminals", () => {
       out += c.toString();
     });
     stdin.write("echo interactive-$((6*7)); exit 5\n");
+    const countBefore = await hal.count();
     const code = await hal.runInteractive(
       { command: ["bash"], name: uniqueName("hal9000-worker-it") },
       { stdin, stdout },
     );
     expect(code).toBe(5);
     expect(out).toMatch(/interactive-42/);
-    expect(await hal.count()).toBe(0);
+    expect(await hal.count()).toBe(countBefore);
   });
 
   it("runInteractive returns a command's exit code even when it exits at once", async () => {
@@ -433,16 +457,17 @@ describe("refusals: clear errors, nothing changed", () => {
     }
   });
 
-  it("WORKER_MAX_COUNT reached", async () => {
-    const limited = await fleet.open({ flags: { workerMaxCount: 1 } });
-    const w = await limited.spawn({ command: SLEEP });
-    const name = uniqueName("hal9000-worker-over");
-    const err = await limited.spawn({ name, command: SLEEP }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(LimitReachedError);
-    expect((err as LimitReachedError).message).toMatch(/WORKER_MAX_COUNT is 1/);
-    expect(await leftovers(name)).toEqual(nothing);
-    await limited.stop(w.name);
-  });
+  it("WORKER_MAX_COUNT reached", () =>
+    withOwnParent(async (own) => {
+      const limited = await own.open({ flags: { workerMaxCount: 1 } });
+      const w = await limited.spawn({ command: SLEEP });
+      const name = uniqueName("hal9000-worker-over");
+      const err = await limited.spawn({ name, command: SLEEP }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(LimitReachedError);
+      expect((err as LimitReachedError).message).toMatch(/WORKER_MAX_COUNT is 1/);
+      expect(await own.docker.listContainers({ all: true, filters: { name: [name] } })).toEqual([]);
+      await limited.stop(w.name);
+    }));
 
   it("stopping an unknown worker says how to see the workers", async () => {
     const err = await hal.stop("hal9000-worker-nosuch").catch((e: unknown) => e);
@@ -450,37 +475,40 @@ describe("refusals: clear errors, nothing changed", () => {
     expect((err as NotFoundError).hint).toBe("see the workers with `hal9000 list`");
   });
 
-  it("a failure half-way (create or start refused) removes what was made: container, record, home", async () => {
-    const tooMany = await fleet.open({ flags: { workerCpus: 512 } });
-    const a = uniqueName("hal9000-worker-cpus");
-    const cpuErr = await tooMany.spawn({ name: a, command: SLEEP }).catch((e: unknown) => e);
-    expect(cpuErr).toBeInstanceOf(InvalidInputError);
-    expect((cpuErr as InvalidInputError).hint).toMatch(/WORKER_CPUS/);
-    expect(await leftovers(a)).toEqual(nothing);
-    // A real start refusal at a chosen moment: the parent stops right after the worker is
-    // created, so the daemon refuses to start it ("cannot join network of a non running container").
-    const parentName = fleet.parentName;
-    class StopParentAfterCreate extends Docker {
-      override async createContainer(options: Docker.ContainerCreateOptions) {
-        const container = await super.createContainer(options);
-        if (options.Labels?.["hal9000.role"] === "worker") await this.getContainer(parentName).stop({ t: 0 });
-        return container;
+  it("a failure half-way (create or start refused) removes what was made: container, record, home", () =>
+    withOwnParent(async (own) => {
+      const leftovers = (name: string) => leftoversIn(own, name);
+      const tooMany = await own.open({ flags: { workerCpus: 512 } });
+      const a = uniqueName("hal9000-worker-cpus");
+      const cpuErr = await tooMany.spawn({ name: a, command: SLEEP }).catch((e: unknown) => e);
+      expect(cpuErr).toBeInstanceOf(InvalidInputError);
+      expect((cpuErr as InvalidInputError).hint).toMatch(/WORKER_CPUS/);
+      expect(await leftovers(a)).toEqual(nothing);
+      // A real start refusal at a chosen moment: the parent stops right after the worker is
+      // created, so the daemon refuses to start it ("cannot join network of a non running container").
+      const parentName = own.parentName;
+      class StopParentAfterCreate extends Docker {
+        override async createContainer(options: Docker.ContainerCreateOptions) {
+          const container = await super.createContainer(options);
+          if (options.Labels?.["hal9000.role"] === "worker")
+            await this.getContainer(parentName).stop({ t: 0 });
+          return container;
+        }
       }
-    }
-    const racing = await fleet.open({ docker: new StopParentAfterCreate() });
-    const b = uniqueName("hal9000-worker-nostart");
-    try {
-      const startErr = await racing
-        .spawn({ name: b, command: SLEEP, project: project.home })
-        .catch((e: unknown) => e);
-      expect((startErr as Error).message).toMatch(
-        new RegExp(`^starting worker "${b}": .*non running container`),
-      );
-      expect(await leftovers(b)).toEqual(nothing);
-    } finally {
-      await hal.startParent();
-    }
-  });
+      const racing = await own.open({ docker: new StopParentAfterCreate() });
+      const b = uniqueName("hal9000-worker-nostart");
+      try {
+        const startErr = await racing
+          .spawn({ name: b, command: SLEEP, project: project.home })
+          .catch((e: unknown) => e);
+        expect((startErr as Error).message).toMatch(
+          new RegExp(`^starting worker "${b}": .*non running container`),
+        );
+        expect(await leftovers(b)).toEqual(nothing);
+      } finally {
+        await own.hal.startParent();
+      }
+    }));
 });
 
 describe("spawning from inside the parent", () => {

@@ -16,8 +16,9 @@ import {
   LABEL_REVISION,
   resolveClaudeVersion,
 } from "@hal9000/images";
-import { GenericContainer, type StartedTestContainer } from "testcontainers";
+import type { StartedTestContainer } from "testcontainers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runToCompletion, testContainer } from "./helpers/containers.js";
 import { TEST_LABEL, uniqueName } from "./helpers/names.js";
 
 const docker = connectDocker();
@@ -58,11 +59,7 @@ afterAll(async () => {
 
 /** A container of `image` kept alive for execs, labelled for cleanup, as an unprivileged user. */
 function keepAlive(image: string): Promise<StartedTestContainer> {
-  return new GenericContainer(image)
-    .withLabels(testLabels)
-    .withUser("1234:1234")
-    .withCommand(["sleep", "infinity"])
-    .start();
+  return testContainer(image, owner).withUser("1234:1234").withCommand(["sleep", "infinity"]).start();
 }
 
 describe("building through the API", () => {
@@ -232,10 +229,7 @@ describe("the parent image", () => {
   let parent: StartedTestContainer;
   beforeAll(async () => {
     // Arguments to the entrypoint run instead of the coordinator.
-    parent = await new GenericContainer(IMAGES.parent.defaultTag)
-      .withLabels(testLabels)
-      .withCommand(["sleep", "infinity"])
-      .start();
+    parent = await testContainer(IMAGES.parent.defaultTag, owner).withCommand(["sleep", "infinity"]).start();
   });
   afterAll(async () => {
     await parent?.stop({ remove: true });
@@ -272,18 +266,15 @@ describe("the parent image", () => {
   });
 
   it("refuses to start without the Docker socket, saying how to mount it", async () => {
-    const container = await docker.createContainer({ Image: IMAGES.parent.defaultTag, Labels: testLabels });
-    try {
-      await container.start();
-      const { StatusCode } = (await container.wait()) as { StatusCode: number };
-      const logs = (await container.logs({ stdout: true, stderr: true })).toString();
-      expect(StatusCode).toBe(1);
-      expect(logs).toContain("Error: Cannot connect to Docker daemon");
-      expect(logs).toContain("no Docker socket at /var/run/docker.sock");
-      expect(logs).toContain("-v /var/run/docker.sock:/var/run/docker.sock");
-    } finally {
-      await container.remove({ force: true });
-    }
+    const { code, stdout, stderr } = await runToCompletion(
+      docker,
+      testContainer(IMAGES.parent.defaultTag, owner),
+    );
+    const logs = stdout + stderr;
+    expect(code).toBe(1);
+    expect(logs).toContain("Error: Cannot connect to Docker daemon");
+    expect(logs).toContain("no Docker socket at /var/run/docker.sock");
+    expect(logs).toContain("-v /var/run/docker.sock:/var/run/docker.sock");
   });
 });
 

@@ -50,6 +50,9 @@ describe("extractPackageFile", () => {
     const dir = await tempDir();
     const tgz = join(dir, "p.tgz");
     await writeFile(tgz, Buffer.from("this is not gzip"));
-    await expect(extractPackageFile(tgz, "claude", join(dir, "out"))).rejects.toThrow();
+    await expect(extractPackageFile(tgz, "claude", join(dir, "out"))).rejects.toMatchObject({
+      code: "Z_DATA_ERROR",
+      message: "incorrect header check",
+    });
   });
 });

@@ -118,7 +118,7 @@ describe("per-worker credential files", () => {
   });
 
   it("refuses a worker name that would leave secrets/workers", async () => {
-    expect(() => workerSecretsDir(layout, "../x")).toThrow();
+    expect(() => workerSecretsDir(layout, "../x")).toThrow(/worker name "\.\.\/x" would leave its directory/);
   });
 
   it("prunes copies of workers that are gone and old enough, and removes all on demand", async () => {

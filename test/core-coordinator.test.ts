@@ -189,16 +189,42 @@ describe("the coordinator (runCoordinator)", () => {
     expect(r.exitCode).toBe(6);
     expect(await coordinatorLog()).toMatch(/Docker event stream ended; reconnecting/);
   });
+});
 
+// Its own parent, home and coordinator: stopping the coordinator above would take it from the other tests.
+describe("the coordinator's shutdown", () => {
   it("on shutdown logs the workers it leaves behind and removes its pid file", async () => {
-    const left = (await hal.list())
-      .filter((w) => w.state === "running")
-      .map((w) => w.name)
-      .sort();
-    expect(left.length).toBeGreaterThanOrEqual(2);
-    controller.abort();
-    await running;
-    await expect(stat(path.join(hal.layout.logs, "coordinator.pid"))).rejects.toThrow(/ENOENT/);
-    expect(await coordinatorLog()).toContain(`leaving ${left.length} worker(s) running: ${left.join(", ")}`);
+    const fleet = await testFleet();
+    const home = await tempHome();
+    try {
+      await fleet.hal.startParent();
+      const hal = await Hal9000.open({
+        home: home.home,
+        env: testEnv(),
+        flags: { parentName: fleet.parentName },
+      });
+      await Promise.all([1, 2].map(() => hal.spawn({ command: SLEEP })));
+      const controller = new AbortController();
+      const running = hal.runCoordinator({ signal: controller.signal });
+      const coordinatorLog = () =>
+        readFile(path.join(hal.layout.logs, "coordinator.log"), "utf8").catch(() => "");
+      await waitFor("the coordinator to start", async () =>
+        (await coordinatorLog()).includes("coordinator started"),
+      );
+      const left = (await hal.list())
+        .filter((w) => w.state === "running")
+        .map((w) => w.name)
+        .sort();
+      expect(left.length).toBeGreaterThanOrEqual(2);
+      controller.abort();
+      await running;
+      await expect(stat(path.join(hal.layout.logs, "coordinator.pid"))).rejects.toThrow(/ENOENT/);
+      expect(await coordinatorLog()).toContain(
+        `leaving ${left.length} worker(s) running: ${left.join(", ")}`,
+      );
+    } finally {
+      await fleet.cleanup();
+      await home.remove();
+    }
   });
 });

@@ -71,6 +71,11 @@ function cliFleet(opts: { up?: boolean } = {}) {
     if (opts.up === false) return;
     const up = await f.run(["up"]);
     expect(up.code, up.stderr).toBe(0);
+    // The parent's entrypoint sets up the tmux dashboard after `up` returns.
+    await waitFor(
+      "the tmux dashboard",
+      async () => (await f.tmux("has-session", "-t", "hal9000")).exitCode === 0,
+    );
     const stub: AnthropicStub = await startAnthropicStub(docker, f.parentName);
     f.stubArgs = Object.entries(stub.env).flatMap(([k, v]) => ["-e", `${k}=${v}`]);
   });

@@ -1,6 +1,12 @@
 export { type AnthropicStub, type StubRequest, startAnthropicStub, startStub } from "./anthropic-stub.js";
 export { cleanupFleet } from "./cleanup.js";
-export { demuxLogs, type OneShotResult, RanToCompletion, runToCompletion, testContainer } from "./containers.js";
+export {
+  demuxLogs,
+  type OneShotResult,
+  RanToCompletion,
+  runToCompletion,
+  testContainer,
+} from "./containers.js";
 export { type ExecResult, execDetached, execIn, readAll } from "./exec.js";
 export { type TestFleet, testEnv, testFleet } from "./fleet.js";
 export { type TempHome, tempDir, tempHome } from "./home.js";

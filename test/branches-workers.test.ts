@@ -48,6 +48,11 @@ async function exited(name: string): Promise<number> {
   );
 }
 
+async function containersNamed(name: string) {
+  const all = await fleet.docker.listContainers({ all: true, filters: { name: [name] } });
+  return all.filter((c) => c.Names.includes(`/${name}`));
+}
+
 async function newRepo(): Promise<TestRepo> {
   const r = await testRepo();
   repos.push(r);
@@ -68,6 +73,7 @@ beforeAll(async () => {
   await stubFor("b", "b.txt", "written by claude in worker b\n");
   await stubFor("c", "app.txt", "line 1\nline 2 as worker c sees it\nline 3\n");
   await stubFor("d", "app.txt", "line 1\nline 2 as worker d sees it\nline 3\n");
+  await stubFor("run", "from-run.txt", "written by a hal9000 run task\n");
 });
 
 afterAll(async () => {
@@ -213,6 +219,55 @@ describe("git inside a worker-minimal worker", () => {
   });
 });
 
+describe("hal9000 run --branch", () => {
+  it("commits the task's work to its branch when it ends; diff and merge work after its container is gone", async () => {
+    const repo = await newRepo();
+    const before = await userState(repo);
+    const env = cliEnv(fleet.home.home, fleet.parentName, {
+      ANTHROPIC_API_KEY: "dummy",
+      HAL9000_WORKER_MAX_COUNT: "30",
+    });
+    const stubFlags = Object.entries((stubs.run as AnthropicStub).env).flatMap(([k, v]) => [
+      "-e",
+      `${k}=${v}`,
+    ]);
+    const r = await hal9000(
+      [
+        "run",
+        "--branch",
+        "task/readme",
+        repo.dir,
+        "-n",
+        "runner",
+        "-p",
+        "write from-run.txt",
+        "--allowed-tools",
+        "Write",
+        ...stubFlags,
+      ],
+      env,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/branch task\/readme: 1 file\(s\) committed as [0-9a-f]{12}/);
+    expect(await userState(repo)).toEqual(before);
+    expect(await containersNamed("runner")).toEqual([]);
+    expect(repo.git("log", "-1", "--format=%s%n%b", "task/readme")).toMatch(
+      /^hal9000 run: write from-run.txt\n[\s\S]*Hal9000-Worker: runner/,
+    );
+    const diff = JSON.parse((await hal9000(["diff", "runner", "--json"], env)).stdout);
+    expect(diff).toMatchObject({
+      branch: "task/readme",
+      uncommitted: false,
+      files: [{ path: "from-run.txt", status: "added" }],
+    });
+    const work = await userWork(repo);
+    const merged = await hal9000(["merge", "runner"], env);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(await repo.read("from-run.txt")).toBe("written by a hal9000 run task\n");
+    expect(await userWork(repo)).toEqual(work);
+  });
+});
+
 describe("ten parallel spawn --branch on one repository", () => {
   it("gives ten running workers ten intact checkouts on ten branches", async () => {
     const repo = await newRepo();
@@ -242,10 +297,6 @@ describe("ten parallel spawn --branch on one repository", () => {
 
 describe("the CLI: bad input leaves nothing behind; stop keeps uncommitted work", () => {
   const env = () => cliEnv(fleet.home.home, fleet.parentName, { HAL9000_WORKER_MAX_COUNT: "30" });
-  const containers = async (name: string) =>
-    (await fleet.docker.listContainers({ all: true, filters: { name: [name] } })).filter((c) =>
-      c.Names.includes(`/${name}`),
-    );
   const noBranchLeft = async (repo: TestRepo | undefined, name: string, branch = `hal9000/${name}`) => {
     if (repo) expect(repo.git("branch", "--list", branch)).toBe("");
     await expect(lstat(checkoutPath(hal.layout, name))).rejects.toThrow();
@@ -254,7 +305,7 @@ describe("the CLI: bad input leaves nothing behind; stop keeps uncommitted work"
   const nothingLeft = async (repo: TestRepo | undefined, name: string, branch = `hal9000/${name}`) => {
     await noBranchLeft(repo, name, branch);
     expect(await hal.sessions.read(name)).toBeUndefined();
-    expect(await containers(name)).toEqual([]);
+    expect(await containersNamed(name)).toEqual([]);
   };
 
   it("a project that is not a git repository", async () => {

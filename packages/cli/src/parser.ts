@@ -39,7 +39,7 @@ export const COMMANDS: Record<string, { usage: string; actions?: readonly string
   },
   run: {
     usage:
-      'hal9000 run [project_dir] -p "PROMPT"|- [-n NAME] [-i IMAGE] [-e KEY=VAL] [--model M] [--allowed-tools T,…] [--permission-mode MODE] [--timeout 10m] [--keep]',
+      'hal9000 run [project_dir] -p "PROMPT"|- [-n NAME] [-i IMAGE] [-e KEY=VAL] [--model M] [--allowed-tools T,…] [--permission-mode MODE] [--timeout 10m] [--keep] [--branch [NAME]] [--base REF]',
   },
   auth: { usage: "hal9000 auth <set|status|remove> [--kind api-key|oauth-token]", actions: AUTH_ACTIONS },
   list: { usage: "hal9000 list" },

@@ -3,7 +3,7 @@ import { type Command, lastValue } from "../command.js";
 import type { Context } from "../context.js";
 import { UsageError } from "../errors.js";
 import type { Style } from "../style.js";
-import { parseEnv, projectArg } from "./spawn.js";
+import { branchArgs, parseEnv } from "./spawn.js";
 
 /** Exit codes of `hal9000 run`: the task's outcome (timeout as timeout(1) says it, abort as after Ctrl-C). */
 export const RUN_EXIT = { succeeded: 0, failed: 1, "timed-out": 124, aborted: 130 } as const;
@@ -19,6 +19,8 @@ export interface RunArgs {
   permissionMode?: string;
   timeout?: string;
   keep?: boolean;
+  branch?: string;
+  base?: string;
 }
 
 const PERMISSION_MODES = ["default", "acceptEdits", "plan", "auto", "bypassPermissions"];
@@ -81,6 +83,18 @@ export function runCommand(ctx: Context): Command<RunArgs> {
         .option("keep", {
           type: "boolean",
           describe: "keep the worker container afterwards (default: removed)",
+        })
+        .option("branch", {
+          type: "string",
+          coerce: lastValue,
+          describe:
+            "run on a branch and checkout of its own (default name hal9000/<worker>); its work is committed there when it ends",
+        })
+        .option("base", {
+          type: "string",
+          requiresArg: true,
+          coerce: lastValue,
+          describe: "where --branch starts: a branch, tag or commit (default: HEAD)",
         }),
     handler: async (args) => {
       const opts = await taskOptions(ctx, args);
@@ -118,7 +132,7 @@ async function taskOptions(ctx: Context, args: RunArgs): Promise<TaskOptions> {
   const tools = args.allowedTools === undefined ? undefined : [args.allowedTools].flat();
   return {
     prompt,
-    project: projectArg(args.project_dir),
+    ...branchArgs(args),
     name: args.name,
     image: args.image,
     env: parseEnv(args.env),
@@ -220,6 +234,13 @@ function humanLines(ctx: Context, s: Style): (e: TaskEvent) => void {
       }
       case "output":
         ctx.out.say(s.dim(e.text));
+        return;
+      case "branch":
+        ctx.out.say(
+          e.commit === null
+            ? s.dim(`branch ${e.branch}: nothing changed`)
+            : `branch ${e.branch}: ${e.files} file(s) committed as ${e.commit.slice(0, 12)} (hal9000 diff / merge)`,
+        );
         return;
       case "error":
         ctx.out.note(`${s.red("hal9000:")} ${e.message}`);

@@ -9,6 +9,7 @@
  */
 import type { TaskOutcome, TaskRecord } from "@hal9000/volumes";
 import type Docker from "dockerode";
+import { commitBranch } from "../branches/operations.js";
 import type { CoreContext } from "../context/context.js";
 import { registerWait } from "../engine/container-wait.js";
 import { dockerStatus } from "../engine/docker.js";
@@ -58,6 +59,8 @@ export type HalTaskEvent =
   /** A line of the worker's output that is not Claude's JSON (e.g. an error before Claude started). */
   | { type: "output"; text: string }
   | { type: "exit"; exitCode: number | null }
+  /** A `branch` task's work, committed to its branch once it ended (commit null: nothing changed). */
+  | { type: "branch"; branch: string; commit: string | null; files: number }
   | { type: "error"; code: string; message: string };
 
 export type TaskEvent = ClaudeEvent | HalTaskEvent;
@@ -68,6 +71,8 @@ export interface TaskResult extends ClaudeResult {
   /** Claude reported success and exited 0. */
   ok: boolean;
   exitCode: number | null;
+  /** A `branch` task: its branch, and the commit hal9000 made of its work (null: nothing to commit). */
+  branch?: { name: string; commit: string | null };
 }
 
 /** A running task: iterate its events (from the start, any number of times) and await its result. */
@@ -274,11 +279,18 @@ async function execute(
 
     const outcome = decideOutcome(stop, final, code, name, plain);
     await finish(ctx, container, name, keep, outcome, final, code);
+    const branch = await commitTaskWork(ctx, spawnRest, name, prompt, outcome.outcome, events);
     if ("error" in outcome) {
       events.push(errorEvent(outcome.error));
       throw outcome.error;
     }
-    return { ...(final as ClaudeResult), worker: name, ok: outcome.ok, exitCode: code };
+    return {
+      ...(final as ClaudeResult),
+      worker: name,
+      ok: outcome.ok,
+      exitCode: code,
+      ...(branch ? { branch } : {}),
+    };
   } catch (err) {
     if (!isTaskError(err)) {
       const mapped = stop && name === null ? stopError(stop, null) : err;
@@ -289,6 +301,36 @@ async function execute(
   } finally {
     if (timer) clearTimeout(timer);
     signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+/**
+ * A task on its own branch leaves its work committed there (the checkout, branch and record
+ * stay for diff and merge). A commit that fails is reported as an error event; the work stays
+ * in the checkout either way.
+ */
+async function commitTaskWork(
+  ctx: CoreContext,
+  opts: Pick<SpawnOptions, "branch">,
+  name: string,
+  prompt: string,
+  outcome: string,
+  events: EventLog<TaskEvent>,
+): Promise<{ name: string; commit: string | null } | undefined> {
+  if (opts.branch === undefined || opts.branch === false) return undefined;
+  const firstLine = prompt.trim().split("\n")[0]?.slice(0, 72) ?? "";
+  const message = `hal9000 run${outcome === "succeeded" ? "" : ` (${outcome})`}: ${firstLine}`;
+  try {
+    const res = await commitBranch(
+      { layout: ctx.layout, env: ctx.env, insideParent: ctx.paths.insideParent },
+      name,
+      message,
+    );
+    events.push({ type: "branch", branch: res.branch, commit: res.commit, files: res.files.length });
+    return { name: res.branch, commit: res.commit };
+  } catch (err) {
+    events.push(errorEvent(err));
+    return undefined;
   }
 }
 

@@ -383,6 +383,32 @@ describe("the CLI: bad input leaves nothing behind; stop keeps uncommitted work"
     await noBranchLeft(repo, "keep1");
   });
 
+  it("list and status show files touched by more than one live worker, and branches that would conflict", async () => {
+    const repo = await newRepo();
+    for (const name of ["live1", "live2"]) {
+      await hal.spawn({ name, project: repo.dir, branch: true, image: MINIMAL, command: ["sleep", "600"] });
+      const r = await execIn(fleet.docker, name, [
+        "sh",
+        "-c",
+        `printf 'line 1\\nline 2 by ${name}\\nline 3\\n' > app.txt`,
+      ]);
+      expect(r.exitCode, r.output).toBe(0);
+    }
+    const before = await userState(repo);
+    const list = await hal9000(["list"], env());
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toContain("touched by live1, live2: app.txt");
+    expect(list.stdout).toContain("would conflict: live1 and live2 in app.txt");
+    const status = JSON.parse((await hal9000(["status", "--json"], env())).stdout);
+    expect(status.branches.overlaps).toContainEqual({
+      repo: repo.dir,
+      path: "app.txt",
+      workers: ["live1", "live2"],
+    });
+    expect(await userState(repo)).toEqual(before);
+    for (const name of ["live1", "live2"]) await hal.stop(name);
+  });
+
   it("inside the parent, where there is no git, the branch commands refuse with a clear error", async () => {
     const r = await execIn(fleet.docker, fleet.parentName, ["hal9000", "diff", "ta1"]);
     expect(r.exitCode, r.output).toBe(1);

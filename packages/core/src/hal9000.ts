@@ -229,9 +229,12 @@ export class Hal9000 {
     return mergeBranch(this.#branches, name, opts);
   }
 
-  /** Files touched by more than one worker, and branches that would conflict with each other or with yours. */
-  conflicts(): Promise<ConflictReport> {
-    return branchConflicts(this.#branches);
+  /**
+   * Files touched by more than one worker, and branches that would conflict with each other or
+   * with yours (of `workers`, default every worker with a branch). Touches no working tree.
+   */
+  conflicts(opts: { workers?: string[] } = {}): Promise<ConflictReport> {
+    return branchConflicts(this.#branches, opts.workers);
   }
 
   /** Removes a stopped worker's checkout, branch and record. */

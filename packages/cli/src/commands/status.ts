@@ -2,6 +2,7 @@ import type { Command } from "../command.js";
 import type { Context } from "../context.js";
 import { warnCorruptRecords } from "../corrupt-records.js";
 import { renderFleet } from "../render.js";
+import { branchOverview, renderOverview } from "./branch-overview.js";
 
 export function statusCommand(ctx: Context): Command {
   return {
@@ -11,7 +12,11 @@ export function statusCommand(ctx: Context): Command {
       const hal = await ctx.open();
       const status = await hal.status();
       if (status.corruptRecords > 0) await warnCorruptRecords(ctx.out, hal.layout);
-      ctx.out.result(status, () => renderFleet(ctx.out.style, status, hal.config.workerMaxCount));
+      const branches = await branchOverview(hal, status.workers);
+      ctx.out.result(branches ? { ...status, branches } : status, () => [
+        ...renderFleet(ctx.out.style, status, hal.config.workerMaxCount),
+        ...renderOverview(ctx.out.style, branches),
+      ]);
     },
   };
 }

@@ -258,12 +258,13 @@ export interface ConflictReport {
  * merge: which files more than one of them touched, and which branches would conflict with each
  * other or with the user's current branch. Computed in the object store; no working tree is touched.
  */
-export async function branchConflicts(ctx: BranchContext): Promise<ConflictReport> {
+export async function branchConflicts(ctx: BranchContext, only?: readonly string[]): Promise<ConflictReport> {
   assertOnHost(ctx, "`hal9000 conflicts`");
   const store = new BranchStore(ctx.layout);
   const workers: WorkerChanges[] = [];
   const tips = new Map<string, { repo: UserRepo; tip: string }>();
   for (const rec of await store.list()) {
+    if (only !== undefined && !only.includes(rec.worker)) continue;
     const entry: WorkerChanges = {
       worker: rec.worker,
       branch: rec.branch,

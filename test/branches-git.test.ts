@@ -69,7 +69,7 @@ describe("a checkout per worker", () => {
     // Committed files only: the user's unfinished work stays theirs; .env comes via .worktreeinclude.
     expect(await readFile(path.join(record.checkout, "notes.txt"), "utf8")).toBe("my notes\n");
     expect(await readFile(path.join(record.checkout, "staged.txt"), "utf8")).toBe("staged v1\n");
-    await expect(lstat(path.join(record.checkout, "scratch.txt"))).rejects.toThrow();
+    await expect(lstat(path.join(record.checkout, "scratch.txt"))).rejects.toThrow(/ENOENT/);
     expect(included).toEqual([".env"]);
     expect(await readFile(path.join(record.checkout, ".env"), "utf8")).toBe("SECRET=42\n");
     // The user's objects are borrowed, not copied: the checkout's own object store starts empty.
@@ -82,7 +82,7 @@ describe("a checkout per worker", () => {
     const { record } = await spawnBranch("w2", { branch: "feature/x", base: "HEAD~1" });
     expect(record.branch).toBe("feature/x");
     expect(record.base).toBe(first);
-    await expect(lstat(path.join(record.checkout, "lib.txt"))).rejects.toThrow();
+    await expect(lstat(path.join(record.checkout, "lib.txt"))).rejects.toThrow(/ENOENT/);
   });
 
   it("gives ten parallel spawns on one repository ten intact checkouts on ten branches", async () => {
@@ -106,7 +106,7 @@ describe("a checkout per worker", () => {
   describe("bad input leaves nothing behind", () => {
     const nothingLeft = async (worker: string, branch = `hal9000/${worker}`) => {
       expect(repo.git("branch", "--list", branch)).toBe("");
-      await expect(lstat(checkoutPath(layout, worker))).rejects.toThrow();
+      await expect(lstat(checkoutPath(layout, worker))).rejects.toThrow(/ENOENT/);
       expect(await new BranchStore(layout).read(worker)).toBeUndefined();
     };
 
@@ -282,7 +282,7 @@ describe("results back", () => {
     expect(res.branchDeleted).toBe(true);
     expect(await userState(repo)).toEqual(before);
     expect(repo.git("branch", "--list", "hal9000/x1")).toBe("");
-    await expect(lstat(record.checkout)).rejects.toThrow();
+    await expect(lstat(record.checkout)).rejects.toThrow(/ENOENT/);
     await expect(diffBranch(ctx(), "x1")).rejects.toThrow(/has no branch/);
   });
 

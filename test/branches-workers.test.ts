@@ -299,7 +299,7 @@ describe("the CLI: bad input leaves nothing behind; stop keeps uncommitted work"
   const env = () => cliEnv(fleet.home.home, fleet.parentName, { HAL9000_WORKER_MAX_COUNT: "30" });
   const noBranchLeft = async (repo: TestRepo | undefined, name: string, branch = `hal9000/${name}`) => {
     if (repo) expect(repo.git("branch", "--list", branch)).toBe("");
-    await expect(lstat(checkoutPath(hal.layout, name))).rejects.toThrow();
+    await expect(lstat(checkoutPath(hal.layout, name))).rejects.toThrow(/ENOENT/);
     expect(await new BranchStore(hal.layout).read(name)).toBeUndefined();
   };
   const nothingLeft = async (repo: TestRepo | undefined, name: string, branch = `hal9000/${name}`) => {
@@ -350,7 +350,7 @@ describe("the CLI: bad input leaves nothing behind; stop keeps uncommitted work"
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('a worker named "plain1" already exists');
     expect(repo.git("branch", "--list", "hal9000/plain1")).toBe("");
-    await expect(lstat(checkoutPath(hal.layout, "plain1"))).rejects.toThrow();
+    await expect(lstat(checkoutPath(hal.layout, "plain1"))).rejects.toThrow(/ENOENT/);
     expect(await new BranchStore(hal.layout).read("plain1")).toBeUndefined();
   });
 

@@ -192,6 +192,8 @@ describe("fleet commands", () => {
     const info = await docker.getContainer(name).inspect();
     expect(info.State.Running).toBe(false);
     expect(code).toBe(info.State.ExitCode);
+    // Kept (WORKER_REMOVE_ON_EXIT=false): removed here, so the describe's other tests see only their own workers.
+    await docker.getContainer(name).remove({ force: true });
   });
 
   it("stop <name>; stop of an unknown worker fails with a hint", async () => {
@@ -283,7 +285,7 @@ describe("the parent's scripts (the seed's interface)", () => {
     // The seed calls stop-all without flags: the script confirms for it.
     const stopAll = await f.inParent(["/scripts/coordinator.sh", "stop-all"]);
     expect(stopAll).toEqual({ exitCode: 0, output: `stopped 1 worker: ${f.workerName("s2")}\n` });
-  });
+  }, 300_000); // two Claude workers and a dozen execs in the parent: minutes on a loaded machine
 
   it("init-volumes.sh --status, --clean and a bad option", async () => {
     const st = await f.inParent(["/scripts/init-volumes.sh", "--status"]);
@@ -362,8 +364,11 @@ describe("the tmux dashboard", () => {
       term.type(`${f.project}\r`);
       // Named by hal9000 (the prompt asks only for the project). Its Claude has no onboarding
       // done and exits (spawn -d says so in the view), but WORKER_REMOVE_ON_EXIT=false keeps it listed.
-      const spawned = await waitFor("a worker on the project, spawned by the binding", async () =>
-        (await f.listed()).find((w) => w.project === f.project && !w.name.startsWith(f.parentName)),
+      const spawned = await waitFor(
+        "a worker on the project, spawned by the binding",
+        async () =>
+          (await f.listed()).find((w) => w.project === f.project && !w.name.startsWith(f.parentName)),
+        { timeoutMs: 90_000 },
       );
       expect(spawned.name).toMatch(/^hal9000-worker-/);
       await closeView();

@@ -6,6 +6,7 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CliResult, cliEnv, hal9000, onTerminal, terminal } from "./cli-harness.js";
@@ -329,6 +330,23 @@ describe("the tmux dashboard", () => {
     expect(keys).toMatch(/-T prefix\s+S\s+confirm-before .*hal9000 stop-all --yes/);
     const base = await f.tmux("show-options", "-g", "pane-base-index");
     expect(base.output).toBe("pane-base-index 0\n");
+  });
+
+  it("idle, starts no process: its panes are long-lived and redraw on changes", async () => {
+    const panePids = async () => (await tmux("list-panes", "-t", "hal9000", "-F", "#{pane_pid}")).output;
+    // Every docker exec takes a few PIDs of the parent's namespace itself (runc joining it): two
+    // reads back to back say how many; any other process started meanwhile would take more.
+    const lastPid = async () => Number((await inParent(["cat", "/proc/sys/kernel/ns_last_pid"])).output);
+    const before = await panePids();
+    const a = await lastPid();
+    const b = await lastPid();
+    await sleep(12_000); // more than two refreshes of the old panes (one CLI each every 5 s)
+    const c = await lastPid();
+    expect(c - b).toBe(b - a);
+    expect(await panePids()).toBe(before);
+    const top = await inParent(["ps", "-eo", "args"]);
+    for (const pane of ["coordinator", "workers", "status"])
+      expect(top.output).toContain(`hal9000 dashboard ${pane}`);
   });
 
   it("setup-dashboard.sh again keeps the session (idempotent)", async () => {

@@ -36,6 +36,7 @@ export type Hal9000Api = Pick<
   | "logs"
   | "attach"
   | "status"
+  | "watchFleet"
   | "runCoordinator"
   | "execInParent"
   | "runTask"

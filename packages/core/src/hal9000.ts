@@ -28,6 +28,7 @@ import { pathContext } from "./context/host-paths.js";
 import { type CoordinatorOptions, runCoordinator } from "./coordinator/coordinator.js";
 import { assertLocalEngine, connectDocker, type DockerInfo, pingDocker } from "./engine/docker.js";
 import { type FleetStatus, fleetStatus, stopAllWorkers, stopWorker } from "./fleet/fleet.js";
+import { type FleetWatchOptions, watchFleet } from "./fleet/watch.js";
 import { type ParentStatus, parentStatus, restartParent, startParent, stopParent } from "./parent/parent.js";
 import type { SpawnOptions } from "./spawn/options.js";
 import { spawnWorker } from "./spawn/spawn.js";
@@ -247,6 +248,14 @@ export class Hal9000 {
   /** Workers (of `names`, default all) whose checkouts hold work not yet committed to their branch. */
   leftWork(names?: string[]): Promise<LeftWork[]> {
     return leftWork(this.#branches, names);
+  }
+
+  /**
+   * Calls `onChange` now and whenever this fleet changes (Docker events of the parent and its
+   * workers, session records, `files`) until `signal` aborts: for live views, without polling.
+   */
+  watchFleet(opts: FleetWatchOptions): Promise<void> {
+    return watchFleet(this.#ctx, opts);
   }
 
   async status(): Promise<FleetStatus> {

@@ -31,6 +31,7 @@ export {
   type WorkerNetwork,
 } from "./fleet/recovery.js";
 export { cpuPercent, memoryUsage, type RawStats, uptimeSeconds, type WorkerStats } from "./fleet/stats.js";
+export type { FleetWatchOptions } from "./fleet/watch.js";
 export { Hal9000, type Hal9000Options } from "./hal9000.js";
 export {
   type ContainerState,

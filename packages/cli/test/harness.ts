@@ -295,6 +295,16 @@ class FakeHal9000 implements Hal9000Api {
       corruptRecords: 0,
     };
   }
+  /** Draws once, then one change (as a Docker event would), then waits for the signal. */
+  async watchFleet(opts: { signal: AbortSignal; onChange: () => Promise<void> | void }) {
+    this.call("watchFleet");
+    await opts.onChange();
+    await opts.onChange();
+    await new Promise<void>((resolve) => {
+      if (opts.signal.aborted) resolve();
+      else opts.signal.addEventListener("abort", () => resolve(), { once: true });
+    });
+  }
   async runCoordinator(opts: { signal: AbortSignal }) {
     this.call("runCoordinator", opts);
     await new Promise<void>((resolve) => {

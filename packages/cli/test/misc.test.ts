@@ -20,6 +20,32 @@ describe("dashboard", () => {
   });
 });
 
+describe("dashboard <pane>", () => {
+  test("workers: one long-lived process that redraws the list on every change, until its signal", async () => {
+    const world = newWorld({ workers: [worker("w1")] });
+    const r = await cli(["dashboard", "workers"], { world });
+    expect(r.code).toBe(0);
+    expect(called(world, "watchFleet")).toHaveLength(1);
+    // Drawn twice (start, one change), each a full-screen redraw of the list.
+    const frames = r.stdout.split("\x1b[H\x1b[2J").filter(Boolean);
+    expect(frames).toHaveLength(2);
+    for (const f of frames) expect(f).toMatch(/w1\s+running/);
+  });
+
+  test("status shows the fleet; an unknown pane is a usage error", async () => {
+    const world = newWorld({
+      parent: { name: "hal9000-parent", state: "running" },
+      workers: [worker("w2")],
+    });
+    const r = await cli(["dashboard", "status"], { world });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("workers: 1 running");
+    const bad = await cli(["dashboard", "bogus"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("bogus");
+  });
+});
+
 describe("coordinator", () => {
   test("hidden from help, runs until its signal aborts", async () => {
     const world = newWorld();

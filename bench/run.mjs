@@ -7,6 +7,7 @@
 
 import { dashboard, parentRss, status, workerMemory } from "./figures/fleet.mjs";
 import { ultramin } from "./figures/images.mjs";
+import { runTask } from "./figures/run.mjs";
 import { spawnApi, spawnCli, spawnConcurrent } from "./figures/spawn.mjs";
 import { list, version } from "./figures/startup.mjs";
 import { createBenchEnv } from "./lib/env.mjs";
@@ -20,6 +21,7 @@ const FIGURES = [
   spawnApi,
   spawnConcurrent,
   status,
+  runTask,
   parentRss,
   dashboard,
   workerMemory,

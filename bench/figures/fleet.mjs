@@ -57,32 +57,53 @@ async function coordinatorRssMb(hal, parentName) {
   return Number(row[rss]) / 1024;
 }
 
+/** RSS in MB of an idle bare `node` in the parent image (Debian's Node 18): the runtime's own floor. */
+async function bareNodeRss(bench, hal) {
+  const name = bench.nextName("node");
+  const image = hal.config.parentImage;
+  await bench.docker([
+    "run",
+    "-d",
+    "--name",
+    name,
+    "--label",
+    `${BENCH_LABEL}=${bench.parentName}`,
+    "--entrypoint",
+    "node",
+    image,
+    "-e",
+    "setInterval(() => {}, 1000)",
+  ]);
+  await sleep(3000);
+  const top = await hal.docker.getContainer(name).top({ ps_args: "-eo pid,rss,args" });
+  return Number(top.Processes[0][top.Titles.indexOf("RSS")]) / 1024;
+}
+
 export const parentRss = {
   name: "parent-rss",
   title: "parent coordinator RSS, idle and with 50 workers",
   goal: { max: 45, text: "≤ 45 MB" },
   run: async (bench, { figure, runs }) => {
     const hal = await bench.parent();
-    await sleep(5000); // past start-up
+    await sleep(15_000); // past start-up
+    const floor = { label: "bare node 18 in the parent image (idle)", fn: () => bareNodeRss(bench, hal) };
     const idle = await figure({
       name: "parent-rss-idle",
       title: "parent coordinator RSS, idle",
       unit: "MB",
-      runs: runs ?? 5,
+      runs: runs ?? 3,
       goal: parentRss.goal,
+      baselines: [floor],
       label: "coordinator RSS (idle)",
-      fn: async () => {
-        await sleep(1000);
-        return coordinatorRssMb(hal, bench.parentName);
-      },
+      fn: () => coordinatorRssMb(hal, bench.parentName),
     });
     await fleetOf(bench, FLEET);
-    await sleep(5000); // the coordinator sees the workers (events, its periodic work)
+    await sleep(10_000); // the coordinator sees the workers (events, its periodic work)
     const busy = await figure({
       name: "parent-rss-50",
       title: `parent coordinator RSS, ${FLEET} workers`,
       unit: "MB",
-      runs: runs ?? 5,
+      runs: runs ?? 3,
       goal: parentRss.goal,
       label: `coordinator RSS (${FLEET} workers)`,
       fn: async () => {

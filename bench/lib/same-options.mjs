@@ -31,14 +31,17 @@ export function createBodyLike(inspect, name, labels) {
   };
 }
 
-/** The same as `docker run -d` arguments. */
-export function dockerRunArgsLike(inspect, name, labels) {
+/**
+ * The same as `docker run -d` arguments; `foreground` runs a command to its end instead
+ * (no -d, no TTY, removed after), with `env` added.
+ */
+export function dockerRunArgsLike(inspect, name, labels, foreground) {
   const c = inspect.Config;
   const h = inspect.HostConfig;
-  const args = ["run", "-d", "--name", name];
+  const args = ["run", ...(foreground ? ["--rm"] : ["-d"]), "--name", name];
   for (const [k, v] of Object.entries(labels)) args.push("--label", `${k}=${v}`);
   if (h.NetworkMode) args.push("--network", h.NetworkMode);
-  if (h.AutoRemove) args.push("--rm");
+  if (h.AutoRemove && !foreground) args.push("--rm");
   if (h.Init) args.push("--init");
   for (const m of h.Mounts ?? []) {
     args.push(
@@ -52,11 +55,11 @@ export function dockerRunArgsLike(inspect, name, labels) {
   for (const cap of h.CapDrop ?? []) args.push("--cap-drop", cap);
   for (const cap of h.CapAdd ?? []) args.push("--cap-add", cap);
   for (const opt of h.SecurityOpt ?? []) args.push("--security-opt", opt);
-  for (const e of c.Env ?? []) args.push("--env", e);
+  for (const e of [...(c.Env ?? []), ...(foreground?.env ?? [])]) args.push("--env", e);
   if (c.User) args.push("--user", c.User);
   if (c.WorkingDir) args.push("--workdir", c.WorkingDir);
-  if (c.Tty) args.push("-t");
-  if (c.OpenStdin) args.push("-i");
-  args.push(c.Image, ...(c.Cmd ?? []));
+  if (c.Tty && !foreground) args.push("-t");
+  if (c.OpenStdin && !foreground) args.push("-i");
+  args.push(c.Image, ...(foreground?.cmd ?? c.Cmd ?? []));
   return args;
 }

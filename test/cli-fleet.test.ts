@@ -333,10 +333,10 @@ describe("the tmux dashboard", () => {
   });
 
   it("idle, starts no process: its panes are long-lived and redraw on changes", async () => {
-    const panePids = async () => (await tmux("list-panes", "-t", "hal9000", "-F", "#{pane_pid}")).output;
+    const panePids = async () => (await f.tmux("list-panes", "-t", "hal9000", "-F", "#{pane_pid}")).output;
     // Every docker exec takes a few PIDs of the parent's namespace itself (runc joining it): two
     // reads back to back say how many; any other process started meanwhile would take more.
-    const lastPid = async () => Number((await inParent(["cat", "/proc/sys/kernel/ns_last_pid"])).output);
+    const lastPid = async () => Number((await f.inParent(["cat", "/proc/sys/kernel/ns_last_pid"])).output);
     const before = await panePids();
     const a = await lastPid();
     const b = await lastPid();
@@ -344,7 +344,7 @@ describe("the tmux dashboard", () => {
     const c = await lastPid();
     expect(c - b).toBe(b - a);
     expect(await panePids()).toBe(before);
-    const top = await inParent(["ps", "-eo", "args"]);
+    const top = await f.inParent(["ps", "-eo", "args"]);
     for (const pane of ["coordinator", "workers", "status"])
       expect(top.output).toContain(`hal9000 dashboard ${pane}`);
   });

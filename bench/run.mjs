@@ -5,6 +5,7 @@
 // Needs the built packages (pnpm build), a Docker engine and the hal9000 images. Writes
 // bench/results.json and bench/RESULTS.md. Not part of `pnpm test`: timings vary with the machine.
 
+import { spawnBranch } from "./figures/branches.mjs";
 import { dashboard, parentRss, status, workerMemory } from "./figures/fleet.mjs";
 import { ultramin } from "./figures/images.mjs";
 import { runTask } from "./figures/run.mjs";
@@ -20,6 +21,7 @@ const FIGURES = [
   spawnCli,
   spawnApi,
   spawnConcurrent,
+  spawnBranch,
   status,
   runTask,
   parentRss,

@@ -2,7 +2,7 @@
  * A worker's branch: `checkouts/<name>/` is its own checkout (a git clone with its own `.git`
  * directory, mounted at /workspace), `branches/<name>.json` says which repository and branch it
  * belongs to. Both live under HAL9000_HOME, so they outlive the container, a parent restart and a
- * reboot; only `hal9000 discard` (or `volumes clean`) removes them.
+ * reboot; only `hal9000 discard` removes them (`volumes clean` keeps them: they may hold work).
  */
 import { mkdir, readdir, rm } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";

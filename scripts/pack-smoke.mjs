@@ -55,8 +55,9 @@ function imports(text) {
     /\brequire\(\s*["']([^"']+)["']\s*\)/g,
   ];
   for (const re of patterns) for (const m of text.matchAll(re)) found.add(m[1]);
+  // "#name" is the package's own subpath import (package.json "imports"), not a dependency.
   return [...found]
-    .filter((s) => !s.startsWith(".") && !s.startsWith("/") && !builtins.has(s))
+    .filter((s) => !s.startsWith(".") && !s.startsWith("/") && !s.startsWith("#") && !builtins.has(s))
     .map(packageOf);
 }
 const walk = (dir) =>

@@ -25,8 +25,12 @@ command="$1"
 shift
 
 case "$command" in
-  list | count | status | stop | logs | attach)
+  list | count | status | stop | logs)
     exec hal9000 "$command" "$@"
+    ;;
+  attach)
+    # The seed's attach opens the worker's shell (`hal9000 attach` reaches the agent's session).
+    exec hal9000 shell "$@"
     ;;
   stop-all)
     # A script has no one to ask: calling stop-all is the confirmation, as in the seed.

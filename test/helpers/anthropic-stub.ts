@@ -18,7 +18,7 @@ export interface StubRequest {
   marker: boolean;
   /** "401": refused for a wrong credential (requireAuth). */
   answer: "tool_use" | "text" | "-" | "401";
-  /** The last prompt in a Messages request (its first 200 characters), else null. */
+  /** The last prompt in a Messages request (its last 200 characters), else null. */
   prompt: string | null;
 }
 

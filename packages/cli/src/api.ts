@@ -5,6 +5,7 @@
 import type { Hal9000 } from "@hal9000/core";
 
 export type {
+  AgentStateChange,
   DockerInfo,
   FleetStatus,
   ParentStatus,
@@ -47,4 +48,8 @@ export type Hal9000Api = Pick<
   | "conflicts"
   | "discard"
   | "leftWork"
+  | "shell"
+  | "send"
+  | "watch"
+  | "waitFor"
 >;

@@ -8,7 +8,7 @@ import { CONFIG_FLAGS, configFlagsFrom } from "./config-flags.js";
 import type { Context } from "./context.js";
 
 export const COMPLETION_FLAG = "--get-yargs-completions";
-const WORKER_NAME_COMMANDS = new Set(["stop", "logs", "attach"]);
+const WORKER_NAME_COMMANDS = new Set(["stop", "logs", "attach", "shell", "send", "wait", "watch"]);
 
 /** The names to offer, or undefined when the words are not at a worker-name argument. */
 export async function workerNameCompletions(

@@ -16,12 +16,16 @@ import { logsCommand } from "./commands/logs.js";
 import { mergeCommand } from "./commands/merge.js";
 import { PARENT_ACTIONS, parentCommand } from "./commands/parent.js";
 import { runCommand } from "./commands/run.js";
+import { sendCommand } from "./commands/send.js";
+import { shellCommand } from "./commands/shell.js";
 import { spawnCommand } from "./commands/spawn.js";
 import { statusCommand } from "./commands/status.js";
 import { stopCommand } from "./commands/stop.js";
 import { stopAllCommand } from "./commands/stop-all.js";
 import { upCommand } from "./commands/up.js";
 import { initCommand, VOLUMES_ACTIONS, volumesCommand } from "./commands/volumes.js";
+import { waitCommand } from "./commands/wait.js";
+import { watchCommand } from "./commands/watch.js";
 import { addConfigOptions, CONFIG_FLAGS, configFlagsEpilogue, configFlagsFrom } from "./config-flags.js";
 import type { Context, GlobalArgs } from "./context.js";
 import { UsageError } from "./errors.js";
@@ -47,7 +51,14 @@ export const COMMANDS: Record<string, { usage: string; actions?: readonly string
   stop: { usage: "hal9000 stop <name>" },
   "stop-all": { usage: "hal9000 stop-all [--yes]" },
   logs: { usage: "hal9000 logs <name> [-f] [--tail N]" },
-  attach: { usage: "hal9000 attach <name>" },
+  attach: { usage: "hal9000 attach <name> [--shell]" },
+  shell: { usage: "hal9000 shell <name>" },
+  send: { usage: 'hal9000 send <name> "PROMPT"|- [--wait [--timeout 10m]]' },
+  wait: {
+    usage:
+      "hal9000 wait <name…|--all> [--until settled|ready|working|waiting|idle|done|exited] [--timeout 10m]",
+  },
+  watch: { usage: "hal9000 watch [name…] [--json]" },
   status: { usage: "hal9000 status" },
   dashboard: { usage: "hal9000 dashboard" },
   doctor: { usage: "hal9000 doctor" },
@@ -85,6 +96,7 @@ const VALUE_OPTIONS = new Set([
   "--base",
   "-m",
   "--message",
+  "--until",
   ...CONFIG_FLAGS.map((f) => `--${f.option}`),
 ]);
 
@@ -125,6 +137,10 @@ export function buildParser(ctx: Context, argv: readonly string[]): Argv<GlobalA
     .command(toModule(stopAllCommand(ctx)))
     .command(toModule(logsCommand(ctx)))
     .command(toModule(attachCommand(ctx)))
+    .command(toModule(shellCommand(ctx)))
+    .command(toModule(sendCommand(ctx)))
+    .command(toModule(waitCommand(ctx)))
+    .command(toModule(watchCommand(ctx)))
     .command(toModule(statusCommand(ctx)))
     .command(toModule(dashboardCommand(ctx)))
     .command(toModule(doctorCommand(ctx)))

@@ -9,13 +9,24 @@ export function stateColor(s: Style, state: string): string {
   return s.yellow(state);
 }
 
+/** A worker's agent state in one cell: the state, and the tool or what it waits for. */
+export function agentCell(s: Style, a: WorkerInfo["agent"]): string {
+  if (!a) return "-";
+  const colored =
+    a.state === "waiting" ? s.yellow(a.state) : a.state === "working" ? s.green(a.state) : a.state;
+  if (a.state === "working" && a.lastTool) return `${colored} (${a.lastTool})`;
+  if (a.state === "exited" && a.exitCode !== null) return `${colored} (${a.exitCode})`;
+  return colored;
+}
+
 export function renderWorkers(s: Style, workers: WorkerInfo[], now = new Date()): string[] {
   if (workers.length === 0) return ["no workers"];
   return table(
-    ["NAME", "STATE", "AGE", "IMAGE", "PROJECT"],
+    ["NAME", "STATE", "AGENT", "AGE", "IMAGE", "PROJECT"],
     workers.map((w) => [
       s.bold(w.name),
       stateColor(s, w.state),
+      agentCell(s, w.agent),
       formatDuration(secondsSince(w.startedAt ?? w.created, now)),
       w.image,
       w.project ?? "-",
@@ -49,10 +60,11 @@ export function renderFleet(
   if (f.workers.length > 0) {
     lines.push(
       ...table(
-        ["NAME", "STATE", "UPTIME", "CPU", "MEMORY", "LIMITS", "USER", "PROJECT"],
+        ["NAME", "STATE", "AGENT", "UPTIME", "CPU", "MEMORY", "LIMITS", "USER", "PROJECT"],
         f.workers.map((w) => [
           s.bold(w.name),
           stateColor(s, w.state),
+          agentCell(s, w.agent),
           formatDuration(w.uptimeSeconds),
           formatPercent(w.cpuPercent),
           w.memoryBytes === null

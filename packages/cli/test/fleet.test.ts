@@ -9,14 +9,29 @@ describe("list / count", () => {
   test("list: a table of workers", async () => {
     const world = newWorld({
       parent: running(),
-      workers: [worker("alpha"), worker("beta", { project: null })],
+      workers: [
+        worker("alpha"),
+        worker("beta", {
+          project: null,
+          agent: {
+            state: "waiting",
+            since: null,
+            lastTool: "Bash",
+            message: "x",
+            sessionId: null,
+            exitCode: null,
+          },
+        }),
+      ],
     });
     const r = await cli(["list"], { world });
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split("\n");
-    expect(lines[0]).toMatch(/^NAME\s+STATE\s+AGE\s+IMAGE\s+PROJECT$/);
-    expect(lines[1]).toMatch(/^alpha\s+running\s+\S+\s+hal9000\/worker:latest\s+\/home\/me\/project$/);
-    expect(lines[2]).toMatch(/^beta\s+running\s+\S+\s+hal9000\/worker:latest\s+-$/);
+    expect(lines[0]).toMatch(/^NAME\s+STATE\s+AGENT\s+AGE\s+IMAGE\s+PROJECT$/);
+    expect(lines[1]).toMatch(
+      /^alpha\s+running\s+working \(Edit\)\s+\S+\s+hal9000\/worker:latest\s+\/home\/me\/project$/,
+    );
+    expect(lines[2]).toMatch(/^beta\s+running\s+waiting\s+\S+\s+hal9000\/worker:latest\s+-$/);
     expect(r.stderr).toBe("");
   });
 
@@ -142,9 +157,9 @@ describe("logs / attach / status", () => {
     const lines = r.stdout.trimEnd().split("\n");
     expect(lines[0]).toMatch(/^parent hal9000-parent: running \(hal9000 0\.1\.0/);
     expect(lines[1]).toBe("workers: 1 running of 10 max");
-    expect(lines[2]).toMatch(/^\s+NAME\s+STATE\s+UPTIME\s+CPU\s+MEMORY\s+LIMITS\s+USER\s+PROJECT$/);
+    expect(lines[2]).toMatch(/^\s+NAME\s+STATE\s+AGENT\s+UPTIME\s+CPU\s+MEMORY\s+LIMITS\s+USER\s+PROJECT$/);
     expect(lines[3]).toMatch(
-      /^\s+alpha\s+running\s+2m05s\s+12\.5%\s+256 MB \/ 4\.0 GB\s+4\.0 GB, 2 CPU, 512 pids\s+1000:1000\s+\/home\/me\/project$/,
+      /^\s+alpha\s+running\s+working \(Edit\)\s+2m05s\s+12\.5%\s+256 MB \/ 4\.0 GB\s+4\.0 GB, 2 CPU, 512 pids\s+1000:1000\s+\/home\/me\/project$/,
     );
     expect(lines[4]).toBe("sessions: 1 record");
   });

@@ -26,6 +26,7 @@ import {
   resolveHome,
 } from "@hal9000/volumes";
 import type {
+  AgentStateChange,
   FleetStatus,
   Hal9000Api,
   ParentStatus,
@@ -60,6 +61,8 @@ export interface FakeWorld {
   coordinatorStopped?: boolean;
   /** What runTask does: these events, then this result (or error). */
   task?: { events: TaskEvent[]; result?: TaskResult; error?: Error };
+  /** What waitFor throws. */
+  waitFails?: Error;
 }
 
 export function newWorld(partial: Partial<FakeWorld> = {}): FakeWorld {
@@ -93,7 +96,29 @@ export function worker(name: string, extra: Partial<WorkerInfo> = {}): WorkerInf
     startedAt: "2025-01-01T00:00:00.000Z",
     detached: true,
     removeOnExit: true,
+    agent: {
+      state: "working",
+      since: "2025-01-01T00:01:00.000Z",
+      lastTool: "Edit",
+      message: null,
+      sessionId: "sess-1",
+      exitCode: null,
+    },
     ...extra,
+  };
+}
+
+export function agentChange(name: string, over: Partial<AgentStateChange> = {}): AgentStateChange {
+  return {
+    name,
+    state: "idle",
+    since: "2025-01-01T00:02:00.000Z",
+    lastTool: null,
+    message: null,
+    sessionId: "sess-1",
+    exitCode: null,
+    seenAt: "2025-01-01T00:02:00.100Z",
+    ...over,
   };
 }
 
@@ -329,6 +354,27 @@ class FakeHal9000 implements Hal9000Api {
         yield* task.events;
       },
     };
+  }
+  async shell(name: string, io: TerminalIO) {
+    this.call("shell", name, io);
+    this.find(name);
+    io.stdout.write(`shell in ${name}\n`);
+    return this.world.interactiveExitCode;
+  }
+  async send(name: string, prompt: string, opts?: { wait?: boolean; timeoutMs?: number }) {
+    this.call("send", name, prompt, opts);
+    this.find(name);
+    return opts?.wait ? agentChange(name, { state: "idle" }) : undefined;
+  }
+  async *watch(opts?: { names?: string[] }) {
+    this.call("watch", opts);
+    for (const w of this.world.workers) yield agentChange(w.name, w.agent ?? {});
+  }
+  async waitFor(opts?: { names?: string[]; until?: string; timeoutMs?: number }) {
+    this.call("waitFor", opts);
+    if (this.world.waitFails) throw this.world.waitFails;
+    const names = opts?.names ?? this.world.workers.map((w) => w.name);
+    return names.map((n) => agentChange(n, { state: (opts?.until ?? "idle") as AgentStateChange["state"] }));
   }
   async runTasks(): Promise<never> {
     throw new Error("the CLI does not call runTasks");

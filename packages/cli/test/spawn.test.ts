@@ -1,5 +1,4 @@
 import { afterAll, describe, expect, test } from "vitest";
-import { SPAWN_SETTLE_MS } from "../src/commands/spawn.js";
 import { called, cleanupHomes, cli, exitedAtOnce, newWorld } from "./harness.js";
 
 afterAll(cleanupHomes);
@@ -29,7 +28,6 @@ describe("spawn (the seed's spawn-worker.sh)", () => {
           removeOnExit: undefined,
           project: "/path/to/project",
           env: undefined,
-          settleMs: SPAWN_SETTLE_MS,
         },
       ],
     ]);
@@ -62,7 +60,6 @@ describe("spawn (the seed's spawn-worker.sh)", () => {
       removeOnExit: false,
       project: "proj",
       env: { A: "1", B: "x=y" },
-      settleMs: SPAWN_SETTLE_MS,
     });
     // Relative paths are resolved by core, against the CLI's cwd.
     expect(world.opened[0]?.cwd).toBe("/home/me");
@@ -121,7 +118,7 @@ describe("spawn (the seed's spawn-worker.sh)", () => {
         "",
       ].join("\n"),
     );
-    expect(called(world, "spawn")[0]?.[0]).toMatchObject({ detach: true, settleMs: SPAWN_SETTLE_MS });
+    expect(called(world, "spawn")[0]?.[0]).toMatchObject({ detach: true });
   });
 
   test("-d --json, and the worker exits at once: one error document", async () => {

@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
 import { afterAll, describe, expect, test } from "vitest";
-import { SPAWN_SETTLE_MS } from "../src/commands/spawn.js";
 import { called, cleanupHomes, cli, exitedAtOnce, newWorld } from "./harness.js";
 
 afterAll(cleanupHomes);
@@ -23,7 +22,6 @@ describe("up", () => {
       name: "w1",
       detach: true,
       project: "/code/app",
-      settleMs: SPAWN_SETTLE_MS,
     });
     // Docker first, then the rest.
     expect(world.calls[0]?.method).toBe("ping");

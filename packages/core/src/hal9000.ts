@@ -27,6 +27,13 @@ import type { CoreContext } from "./context/context.js";
 import { pathContext } from "./context/host-paths.js";
 import { type CoordinatorOptions, runCoordinator } from "./coordinator/coordinator.js";
 import { assertLocalEngine, connectDocker, type DockerInfo, pingDocker } from "./engine/docker.js";
+import {
+  type AgentStateChange,
+  type WaitOptions,
+  type WatchOptions,
+  waitForAgentStates,
+  watchAgentStates,
+} from "./fleet/agent-watch.js";
 import { type FleetStatus, fleetStatus, stopAllWorkers, stopWorker } from "./fleet/fleet.js";
 import { type FleetWatchOptions, watchFleet } from "./fleet/watch.js";
 import { type ParentStatus, parentStatus, restartParent, startParent, stopParent } from "./parent/parent.js";
@@ -40,6 +47,7 @@ import {
   type TaskOptions,
   type TaskSettled,
 } from "./tasks/index.js";
+import { attachAgent, type SendOptions, sendPrompt } from "./terminal/agent.js";
 import { attachShell, execInParent, runInteractive, type TerminalIO } from "./terminal/terminal.js";
 import type { WorkerInfo } from "./worker/info.js";
 import { countWorkers, listWorkers } from "./worker/list.js";
@@ -193,10 +201,40 @@ export class Hal9000 {
     return workerLogs(this.#ctx, name, opts);
   }
 
-  /** A bash in a running worker on the caller's terminal; returns its exit code. */
+  /**
+   * The caller's terminal on the worker's own session (the Claude TUI in a detached worker);
+   * Ctrl-P Ctrl-Q detaches and leaves it running. Returns 0 on detach, else its exit code.
+   */
   async attach(name: string, io: TerminalIO): Promise<number> {
     await this.ping();
+    return attachAgent(this.#ctx, name, io);
+  }
+
+  /** A shell (bash, else sh) in a running worker on the caller's terminal; returns its exit code. */
+  async shell(name: string, io: TerminalIO): Promise<number> {
+    await this.ping();
     return attachShell(this.#ctx, name, io);
+  }
+
+  /**
+   * Types a prompt into a running worker's Claude session. With `wait`, resolves once the agent
+   * is no longer working (idle, waiting for a human, done or exited), with that state.
+   */
+  async send(name: string, prompt: string, opts: SendOptions = {}): Promise<AgentStateChange | undefined> {
+    await this.ping();
+    return sendPrompt(this.#ctx, name, prompt, opts);
+  }
+
+  /** The workers' agent states as they change (first each one's current state), until `signal` aborts. */
+  async *watch(opts: WatchOptions = {}): AsyncGenerator<AgentStateChange> {
+    await this.ping();
+    yield* watchAgentStates(this.#ctx, opts);
+  }
+
+  /** Resolves once every named worker (default: all) has reached `until` (default: settled); WaitTimeoutError on timeout. */
+  async waitFor(opts: WaitOptions = {}): Promise<AgentStateChange[]> {
+    await this.ping();
+    return waitForAgentStates(this.#ctx, opts);
   }
 
   /** Runs a command in the running parent on the caller's terminal (e.g. `tmux attach`); returns its exit code. */

@@ -19,6 +19,15 @@ export {
   type CoordinatorOptions,
 } from "./coordinator/coordinator.js";
 export * from "./engine/docker.js";
+export {
+  type AgentStateChange,
+  reached,
+  WAIT_UNTIL,
+  type WaitOptions,
+  WaitTimeoutError,
+  type WaitUntil,
+  type WatchOptions,
+} from "./fleet/agent-watch.js";
 export type { FleetStatus, WorkerStatus } from "./fleet/fleet.js";
 export {
   compareDockerTimes,
@@ -64,6 +73,7 @@ export {
   type SpawnIntent,
 } from "./spawn/orphans.js";
 export * from "./tasks/index.js";
+export { DETACH_KEYS, type SendOptions } from "./terminal/agent.js";
 export { runTerminal, type TerminalIO, type TerminalSession } from "./terminal/terminal.js";
 export * from "./vocabulary/errors.js";
 export * from "./vocabulary/labels.js";
@@ -77,6 +87,13 @@ export {
   WORKER_NAME_PREFIX,
 } from "./vocabulary/names.js";
 export { HAL9000_VERSION } from "./vocabulary/version.js";
+export {
+  AGENT_STATES,
+  type AgentState,
+  type AgentStateName,
+  deriveAgentState,
+  exitCodeFromStatus,
+} from "./worker/agent-state.js";
 export {
   CLAUDE_HOST_CONFIG_PATH,
   CLAUDE_STATE_ENTRIES,
@@ -107,6 +124,13 @@ export {
   DOCKER_SOCKET_PATHS,
   dockerSocketProblem,
 } from "./worker/guard.js";
+export {
+  HOOK_EVENTS,
+  HOOK_SCRIPT,
+  HOOK_SCRIPT_PATH,
+  settingsWithoutStateHooks,
+  settingsWithStateHooks,
+} from "./worker/hooks.js";
 export { ACTIVE_STATES, type WorkerInfo } from "./worker/info.js";
 export { limitsFromHostConfig, type WorkerLimitsInfo } from "./worker/limits.js";
 export { demuxLogBuffer, type LogOptions, workerLogPath } from "./worker/logs.js";

@@ -19,6 +19,8 @@ export interface Hal9000Config {
   workerMemory: string;
   workerCpus: number;
   workerPidsLimit: number;
+  workerTrustWorkspace: boolean;
+  notifyCommand: string;
 }
 
 export type ConfigSource = "flag" | "env" | "file" | "default";
@@ -280,7 +282,32 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
     description: "Most processes per worker (32-4194304).",
     parse: integerIn(32, 4194304, "processes"),
   }),
+  spec({
+    name: "WORKER_TRUST_WORKSPACE",
+    prop: "workerTrustWorkspace",
+    default: true,
+    description:
+      "Pre-accept Claude's folder-trust dialog for /workspace, so a detached worker is ready at once (true/false).",
+    parse: parseBoolean,
+  }),
+  spec({
+    name: "NOTIFY_COMMAND",
+    prop: "notifyCommand",
+    default: "none",
+    description:
+      "none, or a command run on the host (by `hal9000 watch`) when a worker starts waiting or is done: sh -c COMMAND with $1 name, $2 state, $3 message (also HAL9000_WORKER, HAL9000_STATE, HAL9000_MESSAGE).",
+    parse: parseCommand,
+  }),
 ] as ConfigKeySpec[];
+
+/** A shell command line (or nothing): one line, no control characters. */
+export function parseCommand(raw: string): ParseResult<string> {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+  if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(raw)) {
+    return bad("the command contains control characters or a line break", "give one command line");
+  }
+  return ok(raw.trim() === "" ? "none" : raw.trim());
+}
 
 export const ENV_PREFIX = "HAL9000_";
 

@@ -84,3 +84,16 @@ export {
   type TaskRecord,
 } from "./sessions.js";
 export { createWorkerHome, removeWorkerHome, workerHomePath } from "./worker-homes.js";
+export {
+  clearHookState,
+  HOOK_STATES,
+  type HookRecord,
+  type HookState,
+  parseHookRecord,
+  readHookEvents,
+  readHookState,
+  WORKER_EVENTS_FILE,
+  WORKER_STATE_DIR,
+  WORKER_STATE_FILE,
+  workerStatePaths,
+} from "./worker-state.js";

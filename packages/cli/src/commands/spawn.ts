@@ -4,13 +4,6 @@ import type { Context } from "../context.js";
 import { UsageError } from "../errors.js";
 import type { Style } from "../style.js";
 
-/**
- * How long `spawn -d` and `up` watch a new worker before calling it spawned: one that stops
- * by then is reported with its exit code and last output. Claude that cannot reach its API
- * exits about 0.7 s after the start on this project's test machine.
- */
-export const SPAWN_SETTLE_MS = 1500;
-
 export interface SpawnArgs {
   project_dir?: string;
   name?: string;
@@ -119,7 +112,9 @@ export function spawnCommand(ctx: Context): Command<SpawnArgs> {
         ctx.exitCode = await hal.runInteractive(opts, { stdin, stdout });
         return;
       }
-      const worker = await hal.spawn({ ...opts, settleMs: SPAWN_SETTLE_MS });
+      // Core's default, the same from Node: it returns once Claude's session is ready, or reports
+      // a worker that exited at once with its own output.
+      const worker = await hal.spawn(opts);
       ctx.out.result(worker, () => spawnedLines(ctx.out.style, worker));
     },
   };

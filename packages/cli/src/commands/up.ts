@@ -7,7 +7,7 @@ import { runtimeImages } from "../image-targets.js";
 import { renderParent } from "../render.js";
 import type { BuiltImage } from "../services.js";
 import { buildTargets } from "./build.js";
-import { projectArg, SPAWN_SETTLE_MS, spawnedLines } from "./spawn.js";
+import { projectArg, spawnedLines } from "./spawn.js";
 
 export interface UpArgs {
   project_dir?: string;
@@ -101,7 +101,6 @@ export function upCommand(ctx: Context): Command<UpArgs> {
           detach: true,
           name: args.name,
           image: args.image,
-          settleMs: SPAWN_SETTLE_MS,
         });
       }
 

@@ -57,6 +57,18 @@ export interface SpawnOptions {
   branch?: boolean | string;
   /** Where the branch starts (a branch, tag or commit); default HEAD. Only with `branch`. */
   base?: string;
+  /**
+   * A detached worker running Claude's own session (no command): return once the session has
+   * started (its agent is `ready`, up to 30 s) or the worker exited (WorkerExitedError with its
+   * output). Default true; false returns right after the start.
+   */
+  ready?: boolean;
+}
+
+/** Host paths of the files mounted over /etc/passwd and /etc/group. */
+export interface IdentityMounts {
+  passwd: string;
+  group: string;
 }
 
 /** A read-only file mount carrying the worker's credential. */
@@ -87,6 +99,8 @@ export interface WorkerSpec {
   version: string;
   /** The credential file, mounted read-only. */
   credential?: CredentialMount;
+  /** Host paths of the worker's passwd and group files (a user name for its UID), mounted read-only. */
+  identity?: IdentityMounts;
   /** Host path of the host's Claude config, mounted read-only at CLAUDE_HOST_CONFIG_PATH. */
   claudeConfig?: string;
   /** Host paths of the Docker socket besides the usual ones: never mounted into a worker. */
@@ -173,6 +187,9 @@ export function validateSpawnOptions(opts: SpawnOptions): void {
     throw new InvalidInputError("--branch needs a project directory (a git repository)", {
       hint: "give one, e.g. hal9000 spawn --branch ~/src/my-project",
     });
+  }
+  if (opts.ready !== undefined && typeof opts.ready !== "boolean") {
+    throw new InvalidInputError("ready must be true or false", { hint: "e.g. { ready: false }" });
   }
   if (opts.mountClaudeConfig !== undefined && typeof opts.mountClaudeConfig !== "boolean") {
     throw new InvalidInputError("mountClaudeConfig must be true or false", {
@@ -300,6 +317,10 @@ export function workerCreateOptions(spec: WorkerSpec): Docker.ContainerCreateOpt
   const mounts: Docker.MountSettings[] = [];
   if (spec.project !== null) mounts.push({ Type: "bind", Source: spec.project, Target: WORKSPACE_PATH });
   mounts.push({ Type: "bind", Source: spec.workerHome, Target: WORKER_HOME_PATH });
+  if (spec.identity) {
+    mounts.push({ Type: "bind", Source: spec.identity.passwd, Target: "/etc/passwd", ReadOnly: true });
+    mounts.push({ Type: "bind", Source: spec.identity.group, Target: "/etc/group", ReadOnly: true });
+  }
   if (spec.credential) {
     mounts.push({
       Type: "bind",

@@ -21,6 +21,8 @@ const log = logFor("settle");
 
 /** Output kept while settling: its tail, if a worker prints more in the window. */
 const MAX_CAPTURE_BYTES = 1 << 20;
+/** How often `until` asks whether the worker is ready. */
+const READY_POLL_MS = 100;
 /** After the exit, how long its last output may take to arrive. */
 const DRAIN_MS = 2000;
 
@@ -72,6 +74,8 @@ export interface EarlyExit {
 export interface StartWatch {
   /** Waits up to `ms` after the start; the exit if the worker stopped, else undefined (and stops watching). */
   settle(ms: number): Promise<EarlyExit | undefined>;
+  /** As settle, but also done (undefined) as soon as `ready()` says so. */
+  until(ready: () => Promise<boolean>, ms: number): Promise<EarlyExit | undefined>;
   /** Stops watching; the worker is not touched. */
   close(): void;
 }
@@ -148,14 +152,27 @@ export async function watchStart(ctx: CoreContext, created: CreatedWorker): Prom
     abort.abort();
     (stream as { destroy?: () => void }).destroy?.();
   };
-  return {
+  const watch: StartWatch = {
     close,
-    async settle(ms) {
+    settle(ms) {
+      return watch.until(async () => false, ms);
+    },
+    async until(ready, ms) {
       let timer: NodeJS.Timeout | undefined;
+      let stopped = false;
       const elapsed = new Promise<"running">((resolve) => {
         timer = setTimeout(() => resolve("running"), ms);
+        // Polled, not awaited in a tight loop: the file it reads is written by another process.
+        const poll = async () => {
+          while (!stopped) {
+            if (await ready().catch(() => false)) return resolve("running");
+            await new Promise((r) => setTimeout(r, READY_POLL_MS));
+          }
+        };
+        void poll();
       });
       const first = await Promise.race([outcome, elapsed]);
+      stopped = true;
       clearTimeout(timer);
       if (first === "running") {
         close();
@@ -178,6 +195,7 @@ export async function watchStart(ctx: CoreContext, created: CreatedWorker): Prom
       return { ...exit, output: capture.output };
     },
   };
+  return watch;
 }
 
 async function containerState(created: CreatedWorker): Promise<"running" | "gone" | number | null> {

@@ -18,8 +18,9 @@ import {
   writeWorkerCredential,
 } from "../worker/credential.js";
 import { assertNotDockerSocket } from "../worker/guard.js";
+import { writeIdentityFiles } from "../worker/identity.js";
 import { callerUser, workerUser } from "../worker/user.js";
-import type { CredentialMount, SpawnOptions } from "./options.js";
+import type { CredentialMount, IdentityMounts, SpawnOptions } from "./options.js";
 
 const log = logFor("spawn");
 
@@ -69,7 +70,7 @@ export async function prepareWorkerFiles(
   name: string,
   homeLocal: string,
   security: WorkerSecurity,
-): Promise<{ credential?: CredentialMount; cleanup(): Promise<void> }> {
+): Promise<{ credential?: CredentialMount; identity?: IdentityMounts; cleanup(): Promise<void> }> {
   const cleanup = () => removeWorkerCredential(ctx.layout, name).catch(() => undefined);
   try {
     // Copies left by workers that are gone: no container, and no record saying it may come back
@@ -98,8 +99,14 @@ export async function prepareWorkerFiles(
       user: security.user,
       credential: security.credential?.kind,
       hostConfig: security.claudeConfig,
+      trustWorkspace: ctx.config.workerTrustWorkspace,
     });
-    return credential ? { credential, cleanup } : { cleanup };
+    const written = await writeIdentityFiles(ctx.layout, name, security.user);
+    const identity = {
+      passwd: toHostPath(ctx.paths, written.passwd),
+      group: toHostPath(ctx.paths, written.group),
+    };
+    return credential ? { credential, identity, cleanup } : { identity, cleanup };
   } catch (err) {
     await cleanup();
     throw err;

@@ -1,5 +1,11 @@
 import { stat } from "node:fs/promises";
-import { createWorkerHome, removeWorkerHome, type SessionRecord, workerHomePath } from "@hal9000/volumes";
+import {
+  createWorkerHome,
+  readHookState,
+  removeWorkerHome,
+  type SessionRecord,
+  workerHomePath,
+} from "@hal9000/volumes";
 import type Docker from "dockerode";
 import type { CoreContext } from "../context/context.js";
 import { resolveProject, toHostPath } from "../context/host-paths.js";
@@ -16,6 +22,7 @@ import { isOwned } from "../vocabulary/labels.js";
 import { logFor } from "../vocabulary/log.js";
 import { generateWorkerName } from "../vocabulary/names.js";
 import { HAL9000_VERSION } from "../vocabulary/version.js";
+import { agentStateOf } from "../worker/agent-state.js";
 import { type WorkerInfo, workerInfoFromInspect } from "../worker/info.js";
 import { listWorkerContainers } from "../worker/list.js";
 import { spawnOnBranch } from "./branch.js";
@@ -34,6 +41,9 @@ import { logSizeBefore, reportEarlyExit, type StartWatch, watchStart } from "./s
 import { prepareWorkerFiles, resolveWorkerSecurity } from "./setup.js";
 
 const log = logFor("spawn");
+
+/** How long a detached Claude worker may take to start its session before spawn returns anyway. */
+export const READY_TIMEOUT_MS = 30_000;
 
 /** Attempts at a fresh generated name when the daemon reports a name conflict. */
 const NAME_ATTEMPTS = 5;
@@ -109,6 +119,7 @@ export async function createWorker(
       limits,
       version: HAL9000_VERSION,
       credential: files.credential,
+      identity: files.identity,
       claudeConfig: security.claudeConfig,
       dockerSockets: security.dockerSockets,
       ...extra,
@@ -314,7 +325,10 @@ export async function spawnWorker(
   if (opts.branch !== undefined && opts.branch !== false) {
     return spawnOnBranch(ctx, opts, (o, extras) => spawnWorker(ctx, o, { ...request, calledAt, extras }));
   }
-  const settleMs = (opts.detach ?? true) ? (opts.settleMs ?? 0) : 0;
+  const detached = opts.detach ?? true;
+  const settleMs = detached ? (opts.settleMs ?? 0) : 0;
+  // Claude's own session (no command given): ready once its SessionStart hook has fired.
+  const waitReady = detached && opts.command === undefined && opts.ready !== false;
   const started = await withSpawnLock(ctx.layout, async () => {
     await assertNotCancelled(ctx.layout, ctx.config.parentName, calledAt);
     const orphans = describeOrphans(await collectOrphans(ctx));
@@ -324,7 +338,7 @@ export async function spawnWorker(
       const created = await createWorker(ctx, opts, request.extras);
       try {
         await request.beforeStart?.(created);
-        if (settleMs > 0) {
+        if (settleMs > 0 || waitReady) {
           const logBytes = await logSizeBefore(ctx, created.name);
           const start = await watchStart(ctx, created);
           if (start) watch = { start, logBytes };
@@ -348,7 +362,13 @@ export async function spawnWorker(
   // Outside the lock: other spawns need not wait for this one's settle window.
   const { info, created, watch } = started;
   if (!watch) return info;
-  const exit = await watch.start.settle(settleMs);
+  const exit = waitReady
+    ? await watch.start.until(
+        async () => (await readHookState(ctx.layout, created.name)) !== undefined,
+        Math.max(settleMs, READY_TIMEOUT_MS),
+      )
+    : await watch.start.settle(settleMs);
   if (exit) throw await reportEarlyExit(ctx, created, exit, watch.logBytes);
-  return info;
+  if (!waitReady) return info;
+  return { ...info, agent: await agentStateOf(ctx, info.name, { state: "running" }) };
 }

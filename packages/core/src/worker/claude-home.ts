@@ -10,17 +10,23 @@
  * writes as it works (projects, sessions, todos …) stay the worker's own. Mounting the host's
  * directory read-only at ~/.claude itself also runs (measured: `claude -p` copes), but then
  * Claude can save no session, and hal9000 could not add its apiKeyHelper; links keep both.
- * settings.json is linked too, unless hal9000 hands the worker an API key: then it is a copy
- * of the host's settings with hal9000's apiKeyHelper added.
+ * settings.json is a copy of the host's (or the worker's own), with hal9000's apiKeyHelper when
+ * it hands over an API key and hal9000's state hooks (hooks.ts) beside the user's own hooks.
  */
 import { lchown, lstat, readdir, realpath, rm, stat, symlink } from "node:fs/promises";
 import { homedir } from "node:os";
 import path from "node:path";
-import type { CredentialKind } from "@hal9000/volumes";
-import { type Owner, type PathContext, WORKER_HOME_PATH } from "../context/host-paths.js";
+import {
+  type CredentialKind,
+  WORKER_EVENTS_FILE,
+  WORKER_STATE_DIR,
+  WORKER_STATE_FILE,
+} from "@hal9000/volumes";
+import { type Owner, type PathContext, WORKER_HOME_PATH, WORKSPACE_PATH } from "../context/host-paths.js";
 import { InvalidInputError } from "../vocabulary/errors.js";
 import { claudeSettingsWith, ownedDir, readSettings, writeOwnedFile } from "./credential.js";
 import { assertNotDockerSocket } from "./guard.js";
+import { HOOK_SCRIPT, HOOK_SCRIPT_PATH, settingsWithoutStateHooks, settingsWithStateHooks } from "./hooks.js";
 
 /** Where the host's ~/.claude is mounted (read-only) with mountClaudeConfig. */
 export const CLAUDE_HOST_CONFIG_PATH = `${WORKER_HOME_PATH}/.claude-host`;
@@ -109,14 +115,27 @@ export interface ClaudeHomeOptions {
   credential?: CredentialKind;
   /** Local path of the host's Claude config to link in (mountClaudeConfig). */
   hostConfig?: string;
+  /** hal9000's state hooks in settings.json (default true). */
+  stateHooks?: boolean;
+  /** Pre-accept the folder-trust dialog for /workspace (WORKER_TRUST_WORKSPACE, default true). */
+  trustWorkspace?: boolean;
+}
+
+/** The state hook's script in the worker's home, and no state left by an earlier worker of the name. */
+async function prepareStateHook(home: string, user: Owner): Promise<void> {
+  const dir = path.join(home, WORKER_STATE_DIR);
+  await ownedDir(dir, user, 0o755);
+  await rm(path.join(dir, WORKER_STATE_FILE), { force: true });
+  await rm(path.join(dir, WORKER_EVENTS_FILE), { force: true });
+  await writeOwnedFile(path.join(dir, path.posix.basename(HOOK_SCRIPT_PATH)), HOOK_SCRIPT, user, 0o755);
 }
 
 /** Prepares the worker's ~/.claude (see the file comment); idempotent for a reused home. */
 export async function prepareClaudeHome(opts: ClaudeHomeOptions): Promise<void> {
-  const { home, user, credential, hostConfig } = opts;
+  const { home, user, credential, hostConfig, stateHooks = true, trustWorkspace = true } = opts;
   const dir = path.join(home, ".claude");
   await ownedDir(dir, user);
-  if (credential !== undefined) await markOnboarded(home, user);
+  await markOnboarded(home, user, { onboarded: credential !== undefined, trustWorkspace });
   const inWorker = (entry: string) => `${CLAUDE_HOST_CONFIG_PATH}/${entry}`;
 
   if (hostConfig !== undefined) {
@@ -126,30 +145,27 @@ export async function prepareClaudeHome(opts: ClaudeHomeOptions): Promise<void> 
     }
   }
 
-  // settings.json: hal9000's apiKeyHelper when it hands over an API key, else the host's (linked) or the worker's own.
+  // settings.json: the host's settings (a copy) or the worker's own, with hal9000's apiKeyHelper
+  // when it hands over an API key, and its state hooks beside the user's own hooks.
   const settingsFile = path.join(dir, SETTINGS);
   const current = await lstatOrUndefined(settingsFile);
   const hostSettings = hostConfig === undefined ? undefined : path.join(hostConfig, SETTINGS);
-  if (credential === "api-key") {
-    const base =
-      hostSettings !== undefined
-        ? await readSettings(hostSettings)
-        : current?.isFile()
-          ? await readSettings(settingsFile)
-          : undefined;
-    if (current?.isSymbolicLink()) await rm(settingsFile, { force: true });
-    await writeOwnedFile(settingsFile, `${JSON.stringify(claudeSettingsWith(base, true), null, 2)}\n`, user);
-  } else if (current?.isFile()) {
-    // A helper left by an earlier spawn would print a file that is no longer mounted.
-    const existing = await readSettings(settingsFile);
-    const next = claudeSettingsWith(existing, false);
-    if (JSON.stringify(next) !== JSON.stringify(existing ?? {}))
-      await writeOwnedFile(settingsFile, `${JSON.stringify(next, null, 2)}\n`, user);
-  } else if (hostSettings !== undefined && (await lstatOrUndefined(hostSettings))) {
-    await link(settingsFile, inWorker(SETTINGS), user);
-  } else if (current) {
-    await rm(settingsFile, { force: true }); // a link to host settings that are gone, or not wanted now
+  const fromHost = hostSettings !== undefined && (await lstatOrUndefined(hostSettings)) !== undefined;
+  const base = fromHost
+    ? await readSettings(hostSettings as string)
+    : current?.isFile()
+      ? await readSettings(settingsFile)
+      : undefined;
+  const withHelper = claudeSettingsWith(base, credential === "api-key");
+  const next = stateHooks ? settingsWithStateHooks(withHelper) : settingsWithoutStateHooks(withHelper);
+  if (current?.isSymbolicLink()) await rm(settingsFile, { force: true });
+  const unchanged = current?.isFile() && JSON.stringify(next) === JSON.stringify(base ?? {});
+  if (Object.keys(next).length === 0) {
+    if (current && !current.isSymbolicLink()) await rm(settingsFile, { force: true });
+  } else if (!unchanged) {
+    await writeOwnedFile(settingsFile, `${JSON.stringify(next, null, 2)}\n`, user);
   }
+  if (stateHooks) await prepareStateHook(home, user);
 
   // .credentials.json: the mount point of an OAuth token, the host's login (linked), or the worker's own.
   const credFile = path.join(dir, CREDENTIALS);
@@ -170,18 +186,34 @@ export async function prepareClaudeHome(opts: ClaudeHomeOptions): Promise<void> 
 }
 
 /**
- * With a credential from hal9000, Claude's first-run onboarding (theme, login, a reachability
- * check of Anthropic's API) has nothing left to ask, and where that API is unreachable it makes
- * Claude exit: a detached worker would be gone at once. Other keys of ~/.claude.json are kept.
+ * ~/.claude.json. With a credential from hal9000, Claude's first-run onboarding (theme, login,
+ * a reachability check of Anthropic's API) has nothing left to ask, and where that API is
+ * unreachable it makes Claude exit: a detached worker would be gone at once. The folder-trust
+ * dialog for /workspace (the project the user chose) would hold a detached worker before its
+ * session starts. Other keys of the file are kept.
  */
-async function markOnboarded(home: string, user: Owner): Promise<void> {
+async function markOnboarded(
+  home: string,
+  user: Owner,
+  opts: { onboarded: boolean; trustWorkspace: boolean },
+): Promise<void> {
   const file = path.join(home, ".claude.json");
   const existing = await readSettings(file);
-  const state = existing && typeof existing === "object" ? (existing as Record<string, unknown>) : {};
-  if (state.hasCompletedOnboarding === true) return;
-  await writeOwnedFile(
-    file,
-    `${JSON.stringify({ ...state, hasCompletedOnboarding: true }, null, 2)}\n`,
-    user,
-  );
+  const state = existing && typeof existing === "object" ? { ...(existing as Record<string, unknown>) } : {};
+  const before = JSON.stringify(state);
+  if (opts.onboarded) state.hasCompletedOnboarding = true;
+  if (opts.trustWorkspace) {
+    const projects =
+      state.projects && typeof state.projects === "object"
+        ? { ...(state.projects as Record<string, unknown>) }
+        : {};
+    const workspace =
+      projects[WORKSPACE_PATH] && typeof projects[WORKSPACE_PATH] === "object"
+        ? (projects[WORKSPACE_PATH] as Record<string, unknown>)
+        : {};
+    projects[WORKSPACE_PATH] = { ...workspace, hasTrustDialogAccepted: true };
+    state.projects = projects;
+  }
+  if (JSON.stringify(state) === before) return;
+  await writeOwnedFile(file, `${JSON.stringify(state, null, 2)}\n`, user);
 }

@@ -177,6 +177,15 @@ export async function writeWorkerCredential(
   return { file, target: credential.kind === "api-key" ? CREDENTIAL_MOUNT_PATH : OAUTH_MOUNT_PATH };
 }
 
+/** The worker's private directory under HAL9000_HOME/secrets/workers, created if missing. */
+export async function ensureWorkerSecretsDir(layout: HomeLayout, name: string): Promise<string> {
+  await privateDir(layout.secrets);
+  await privateDir(workerSecretsRoot(layout));
+  const dir = workerSecretsDir(layout, name);
+  await privateDir(dir);
+  return dir;
+}
+
 export async function removeWorkerCredential(layout: HomeLayout, name: string): Promise<void> {
   await rm(workerSecretsDir(layout, name), { recursive: true, force: true });
 }

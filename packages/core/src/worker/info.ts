@@ -7,6 +7,7 @@ import {
   LABEL_REMOVE_ON_EXIT,
   labelFlag,
 } from "../vocabulary/labels.js";
+import type { AgentState } from "./agent-state.js";
 
 /** A worker as hal9000 reports it: from its container and labels. */
 export interface WorkerInfo {
@@ -23,6 +24,8 @@ export interface WorkerInfo {
   removeOnExit: boolean;
   /** Its own branch, for a worker spawned with --branch (its project is then its checkout). */
   branch?: string;
+  /** What Claude in it is doing (from its hooks); in list and status. */
+  agent?: AgentState;
 }
 
 /** States in which a worker counts as active (as `docker ps` shows it). */

@@ -4,6 +4,7 @@ import { dockerStatus, mapDockerError } from "../engine/docker.js";
 import { NotFoundError } from "../vocabulary/errors.js";
 import { isWorkerOf, roleFilter } from "../vocabulary/labels.js";
 import { validateContainerName } from "../vocabulary/names.js";
+import { agentStateOf } from "./agent-state.js";
 import { ACTIVE_STATES, type WorkerInfo, workerInfoFromList } from "./info.js";
 
 /** This parent's worker containers, by label only (a look-alike name is never enough). */
@@ -23,10 +24,14 @@ export async function listWorkerContainers(ctx: CoreContext): Promise<Docker.Con
 export async function listWorkers(ctx: CoreContext): Promise<WorkerInfo[]> {
   const containers = await listWorkerContainers(ctx);
   const infos = await Promise.all(
-    containers.map(async (c) => {
+    containers.map(async (c): Promise<WorkerInfo | undefined> => {
       try {
         const info = await ctx.docker.getContainer(c.Id).inspect();
-        return workerInfoFromList(c, info.State.StartedAt);
+        const worker = workerInfoFromList(c, info.State.StartedAt);
+        return {
+          ...worker,
+          agent: await agentStateOf(ctx, worker.name, { state: c.State, status: c.Status }),
+        };
       } catch (err) {
         if (dockerStatus(err) === 404) return undefined; // removed meanwhile (--rm)
         throw mapDockerError(err, ctx.docker, `inspecting worker ${c.Id.slice(0, 12)}`);

@@ -4,12 +4,16 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { pathContext } from "../../src/context/host-paths.js";
 import { prepareClaudeHome, resolveHostClaudeConfig } from "../../src/worker/claude-home.js";
+import { HOOK_EVENTS, HOOK_SCRIPT_PATH, settingsWithoutStateHooks } from "../../src/worker/hooks.js";
 
 let dir: string;
 let home: string;
 let host: string;
 const me = { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
-const settings = async () => JSON.parse(await readFile(path.join(home, ".claude", "settings.json"), "utf8"));
+const allSettings = async () =>
+  JSON.parse(await readFile(path.join(home, ".claude", "settings.json"), "utf8"));
+/** The settings without hal9000's state hooks (tested on their own below). */
+const settings = async () => settingsWithoutStateHooks(await allSettings());
 const linkOf = (entry: string) => readlink(path.join(home, ".claude", entry));
 
 beforeEach(async () => {
@@ -45,14 +49,70 @@ describe("prepareClaudeHome", () => {
 
   it("with a credential, marks Claude's onboarding done (keeping other state); without one, leaves it", async () => {
     const state = path.join(home, ".claude.json");
-    await prepareClaudeHome({ home, user: me });
+    await prepareClaudeHome({ home, user: me, trustWorkspace: false });
     await expect(lstat(state)).rejects.toThrow(/ENOENT/);
     await writeFile(state, JSON.stringify({ numStartups: 3 }));
-    await prepareClaudeHome({ home, user: me, credential: "api-key" });
+    await prepareClaudeHome({ home, user: me, credential: "api-key", trustWorkspace: false });
     expect(JSON.parse(await readFile(state, "utf8"))).toEqual({
       numStartups: 3,
       hasCompletedOnboarding: true,
     });
+  });
+
+  it("pre-accepts the folder-trust dialog for /workspace, keeping the project's other state", async () => {
+    const state = path.join(home, ".claude.json");
+    await writeFile(
+      state,
+      JSON.stringify({ projects: { "/workspace": { allowedTools: ["Read"] }, "/x": {} } }),
+    );
+    await prepareClaudeHome({ home, user: me });
+    expect(JSON.parse(await readFile(state, "utf8"))).toEqual({
+      projects: { "/workspace": { allowedTools: ["Read"], hasTrustDialogAccepted: true }, "/x": {} },
+    });
+  });
+
+  it("merges hal9000's state hooks beside the user's own, for every event, never doubling them", async () => {
+    await mkdir(path.join(home, ".claude"));
+    const mine = { hooks: [{ type: "command", command: "echo mine >> /home/worker/mine.log" }] };
+    await writeFile(
+      path.join(home, ".claude", "settings.json"),
+      JSON.stringify({ theme: "dark", hooks: { Stop: [mine], PreToolUse: [{ matcher: "Bash", ...mine }] } }),
+    );
+    await prepareClaudeHome({ home, user: me });
+    await prepareClaudeHome({ home, user: me, credential: "api-key" });
+    const s = await allSettings();
+    expect(Object.keys(s.hooks).sort()).toEqual(Object.keys(HOOK_EVENTS).sort());
+    expect(s.hooks.Stop).toEqual([
+      mine,
+      { hooks: [{ type: "command", command: `sh ${HOOK_SCRIPT_PATH} idle`, timeout: 10 }] },
+    ]);
+    expect(s.hooks.PreToolUse[0]).toEqual({ matcher: "Bash", ...mine });
+    expect(s.hooks.PreToolUse[1]).toMatchObject({ matcher: "*" });
+    expect(s.hooks.PreToolUse).toHaveLength(2);
+    expect(await settings()).toEqual({
+      theme: "dark",
+      apiKeyHelper: "cat /run/hal9000/credential",
+      hooks: { Stop: [mine], PreToolUse: [{ matcher: "Bash", ...mine }] },
+    });
+  });
+
+  it("writes the hook script (executable) and forgets an earlier worker's state", async () => {
+    const stateDir = path.join(home, ".hal9000");
+    await mkdir(stateDir);
+    await writeFile(path.join(stateDir, "state.json"), "{}");
+    await writeFile(path.join(stateDir, "events.jsonl"), "{}\n");
+    await prepareClaudeHome({ home, user: me });
+    const script = path.join(stateDir, "state-hook.sh");
+    expect((await lstat(script)).mode & 0o777).toBe(0o755);
+    expect(await readFile(script, "utf8")).toMatch(/^#!\/bin\/sh\n/);
+    await expect(lstat(path.join(stateDir, "state.json"))).rejects.toThrow(/ENOENT/);
+    await expect(lstat(path.join(stateDir, "events.jsonl"))).rejects.toThrow(/ENOENT/);
+  });
+
+  it("without state hooks, takes hal9000's out again and leaves the user's", async () => {
+    await prepareClaudeHome({ home, user: me });
+    await prepareClaudeHome({ home, user: me, stateHooks: false });
+    await expect(lstat(path.join(home, ".claude", "settings.json"))).rejects.toThrow(/ENOENT/);
   });
 
   it("with an OAuth token: an empty mount point for .credentials.json, removed when not needed", async () => {
@@ -67,7 +127,8 @@ describe("prepareClaudeHome", () => {
     await prepareClaudeHome({ home, user: me, hostConfig: host });
     expect(await linkOf("CLAUDE.md")).toBe("/home/worker/.claude-host/CLAUDE.md");
     expect(await linkOf("agents")).toBe("/home/worker/.claude-host/agents");
-    expect(await linkOf("settings.json")).toBe("/home/worker/.claude-host/settings.json");
+    // settings.json is a copy (hal9000 adds its hooks), not a link.
+    expect(await settings()).toEqual({ model: "opus", apiKeyHelper: "vault" });
     expect(await linkOf(".credentials.json")).toBe("/home/worker/.claude-host/.credentials.json");
     await expect(lstat(path.join(home, ".claude", "projects"))).rejects.toThrow(/ENOENT/);
   });

@@ -1,0 +1,144 @@
+/**
+ * Talking to the Claude session a detached worker runs on its TTY: attach to it (the TUI
+ * itself, detach with Ctrl-P Ctrl-Q and it keeps running) or type a prompt into it without
+ * attaching (`send`).
+ */
+import { stat } from "node:fs/promises";
+import type { Duplex } from "node:stream";
+import { readHookEvents, workerStatePaths } from "@hal9000/volumes";
+import type { CoreContext } from "../context/context.js";
+import { mapDockerError } from "../engine/docker.js";
+import { type AgentStateChange, waitForAgentStates } from "../fleet/agent-watch.js";
+import { ConflictError, InvalidInputError } from "../vocabulary/errors.js";
+import { findWorker } from "../worker/list.js";
+import { runTerminal, type TerminalIO } from "./terminal.js";
+
+/** Docker's detach sequence for the attach: Ctrl-P then Ctrl-Q leaves the agent running. */
+export const DETACH_KEYS = "ctrl-p,ctrl-q";
+/** Between pasting the prompt and pressing Enter: the TUI takes a paste as one input. */
+const ENTER_DELAY_MS = 300;
+/** How long Claude may take to show that it took a prompt, and how often hal9000 tries. */
+const SUBMIT_CONFIRM_MS = 2500;
+const SEND_ATTEMPTS = 4;
+
+async function eventsEnd(ctx: CoreContext, name: string): Promise<number> {
+  return stat(workerStatePaths(ctx.layout, name).events).then(
+    (s) => s.size,
+    () => 0,
+  );
+}
+
+async function runningWorker(ctx: CoreContext, name: string, what: string) {
+  const found = await findWorker(ctx, name);
+  if (found.State !== "running") {
+    throw new ConflictError(`worker "${name}" is ${found.State}, not running`, {
+      hint: `${what} needs a running worker; see \`hal9000 list\`, or spawn one with \`hal9000 spawn -d\``,
+    });
+  }
+  return ctx.docker.getContainer(found.Id);
+}
+
+/** The caller's terminal on the worker's own session (the Claude TUI); returns 0 on detach, else its exit code. */
+export async function attachAgent(ctx: CoreContext, name: string, io: TerminalIO): Promise<number> {
+  const container = await runningWorker(ctx, name, "attach");
+  let stream: Duplex;
+  try {
+    stream = (await container.attach({
+      stream: true,
+      stdin: true,
+      stdout: true,
+      stderr: true,
+      hijack: true,
+      detachKeys: DETACH_KEYS,
+    })) as unknown as Duplex;
+  } catch (err) {
+    throw mapDockerError(err, ctx.docker, `attaching to worker "${name}"`);
+  }
+  const exitCode = new Promise<void>((resolve) => {
+    stream.once("end", resolve);
+    stream.once("close", resolve);
+  }).then(async () => {
+    const info = await container.inspect().catch(() => undefined);
+    return info?.State.Running === false ? info.State.ExitCode : 0; // still running: detached
+  });
+  return runTerminal(io, { stream, resize: (size) => container.resize(size), exitCode });
+}
+
+export interface SendOptions {
+  /** Resolve once the agent is no longer working (idle, waiting, done or exited), with that state. */
+  wait?: boolean;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** Types `prompt` into the worker's Claude session and presses Enter, as a person would. */
+export async function sendPrompt(
+  ctx: CoreContext,
+  name: string,
+  prompt: string,
+  opts: SendOptions = {},
+): Promise<AgentStateChange | undefined> {
+  if (typeof prompt !== "string" || prompt.trim() === "") {
+    throw new InvalidInputError("the prompt to send is empty", {
+      hint: 'e.g. hal9000 send my-worker "run the tests"; `-` reads it from stdin',
+    });
+  }
+  const container = await runningWorker(ctx, name, "send");
+  const write = async (text: string) => {
+    let stream: Duplex;
+    try {
+      stream = (await container.attach({ stream: true, stdin: true, hijack: true })) as unknown as Duplex;
+    } catch (err) {
+      throw mapDockerError(err, ctx.docker, `sending to worker "${name}"`);
+    }
+    try {
+      stream.write(text);
+      await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      stream.destroy();
+    }
+  };
+  // Bracketed paste: the prompt's own line breaks stay in it instead of sending it early.
+  const paste = `\u001b[200~${prompt.replace(/\r?\n$/, "")}\u001b[201~`;
+  /**
+   * Types the prompt, then Enter, and makes sure Claude took it (its UserPromptSubmit hook
+   * fired): a TUI that has just started its session may not read its input yet. Enter again
+   * first (the text may be in the box), then the whole prompt again.
+   */
+  const type = async () => {
+    let offset = await eventsEnd(ctx, name);
+    for (let attempt = 0; attempt < SEND_ATTEMPTS; attempt++) {
+      if (attempt !== 1) {
+        await write(paste);
+        await new Promise((r) => setTimeout(r, ENTER_DELAY_MS));
+      }
+      await write("\r");
+      const deadline = Date.now() + SUBMIT_CONFIRM_MS;
+      while (Date.now() < deadline) {
+        const read = await readHookEvents(ctx.layout, name, offset).catch(() => ({ records: [], offset }));
+        offset = read.offset;
+        if (read.records.some((r) => r.event === "UserPromptSubmit")) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    throw new ConflictError(
+      `worker "${name}" did not take the prompt (its Claude session never submitted it)`,
+      {
+        hint: `see what it shows with \`hal9000 attach ${name}\` (detach with Ctrl-P Ctrl-Q)`,
+      },
+    );
+  };
+  if (!opts.wait) {
+    await type();
+    return undefined;
+  }
+  const [state] = await waitForAgentStates(ctx, {
+    names: [name],
+    until: "settled",
+    fromNow: true,
+    timeoutMs: opts.timeoutMs,
+    signal: opts.signal,
+    onWatching: type,
+  });
+  return state;
+}

@@ -4,7 +4,7 @@
  * key bindings, and `volumes clean`. Each describe has its own parent; each test makes the
  * workers it needs and leaves none running, so tests run alone and in any order.
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import Docker from "dockerode";
@@ -151,7 +151,7 @@ describe("fleet commands", () => {
 
     const list = await f.run(["list"]);
     expect(list.stdout).toMatch(
-      new RegExp(`^${name}\\s+running\\s+\\S+\\s+hal9000/worker:latest\\s+${f.project}$`, "m"),
+      new RegExp(`^${name}\\s+running\\s+ready\\s+\\S+\\s+hal9000/worker:latest\\s+${f.project}$`, "m"),
     );
     expect((await f.run(["count"])).stdout).toBe("1\n");
     expect(json(await f.run(["count", "--json"]))).toEqual({ parent: f.parentName, count: 1 });
@@ -164,30 +164,33 @@ describe("fleet commands", () => {
     const statusDoc = json(await f.run(["status", "--json"]));
     expect(statusDoc.workers.map((w: { name: string }) => w.name)).toEqual([name]);
 
-    // Claude's first screen (it asks whether to trust /workspace) is the worker's output.
-    const logs = await waitFor("the worker's output", async () => {
-      const l = await f.run(["logs", name]);
-      return l.code === 0 && l.stdout.includes("/workspace") ? l : undefined;
-    });
-    expect(logs.stderr).toBe("");
+    const logs = await f.run(["logs", name]);
+    expect(logs).toMatchObject({ code: 0, stderr: "" });
     expect((await f.run(["stop", name])).code).toBe(0);
   });
 
-  it("attach <name> on a terminal: a shell in the worker; its exit code is hal9000's", async () => {
+  it("shell <name> (and attach --shell) on a terminal: a shell in the worker; its exit code is hal9000's", async () => {
     const name = await f.claudeReady(f.workerName("attached"));
     expect((await f.run(["spawn", "-d", "-n", name, ...f.stubArgs, f.project])).code).toBe(0);
-    const t = onTerminal(["attach", name], f.env);
+    const t = onTerminal(["shell", name], f.env);
     t.type("cat /workspace/hello.txt; exit 7\r");
     await t.expect("hello from the host");
     expect(await t.exit).toBe(7);
+    const flag = onTerminal(["attach", "--shell", name], f.env);
+    flag.type("whoami; exit 3\r");
+    await flag.expect("worker");
+    expect(await flag.exit).toBe(3);
     expect((await f.run(["stop", name])).code).toBe(0);
   });
 
   it("spawn without -d: Claude on this terminal; hal9000 exits with the worker's exit code", async () => {
     const name = await f.claudeReady(f.workerName("interactive"));
     const t = onTerminal(["spawn", "-n", name, ...f.stubArgs, f.project], f.env);
-    // Claude asks whether to trust /workspace; Ctrl-C twice quits it.
-    await t.expect("trust");
+    // /workspace is trusted already: Claude's session starts (its hook says ready); Ctrl-C twice quits it.
+    const stateFile = path.join(f.home, "workers", name, ".hal9000", "state.json");
+    await waitFor("Claude's session to start", async () =>
+      (await readFile(stateFile, "utf8").catch(() => "")).includes('"state":"ready"'),
+    );
     t.type("\u0003\u0003");
     const code = await t.exit;
     const info = await docker.getContainer(name).inspect();

@@ -51,7 +51,10 @@ describe("agent states from Claude's hooks: spawn -d, send, watch, wait", () => 
       rules: [
         {
           match: "run the command",
-          tool: { name: "Bash", input: { command: "echo ran > /workspace/ran.txt", description: "write ran.txt" } },
+          tool: {
+            name: "Bash",
+            input: { command: "echo ran > /workspace/ran.txt", description: "write ran.txt" },
+          },
           reply: "Ran it.",
         },
       ],
@@ -103,7 +106,10 @@ describe("agent states from Claude's hooks: spawn -d, send, watch, wait", () => 
     const state = await hal.send(name, "say hello", { wait: true, timeoutMs: 60_000 });
     expect(state).toMatchObject({ name, state: "idle" });
     const prompts = (await stub.requests()).map((r) => r.prompt ?? "");
-    expect(prompts.some((p) => p.includes("say hello")), prompts.join(" | ")).toBe(true);
+    expect(
+      prompts.some((p) => p.includes("say hello")),
+      prompts.join(" | "),
+    ).toBe(true);
   });
 
   it("a tool that needs permission: the agent is waiting, with Claude's message; wait --until idle times out", async () => {
@@ -111,7 +117,9 @@ describe("agent states from Claude's hooks: spawn -d, send, watch, wait", () => 
     expect(state).toMatchObject({ name, state: "waiting", lastTool: "Bash" });
     expect(state?.message).toMatch(/permission/i);
 
-    const late = await hal.waitFor({ names: [name], until: "idle", timeoutMs: 2000 }).catch((e: unknown) => e);
+    const late = await hal
+      .waitFor({ names: [name], until: "idle", timeoutMs: 2000 })
+      .catch((e: unknown) => e);
     expect(late).toBeInstanceOf(WaitTimeoutError);
     expect((late as Error).message).toContain(`${name}: waiting`);
     const cli = await hal9000(
@@ -120,7 +128,10 @@ describe("agent states from Claude's hooks: spawn -d, send, watch, wait", () => 
     );
     expect(cli.code).toBe(1);
     expect(cli.stderr).toMatch(/timed out after 2000 ms waiting for idle/);
-    const now = await hal9000(["wait", name, "--until", "waiting", "--json"], cliEnv(fleet.home.home, fleet.parentName));
+    const now = await hal9000(
+      ["wait", name, "--until", "waiting", "--json"],
+      cliEnv(fleet.home.home, fleet.parentName),
+    );
     expect(now.code, now.stderr).toBe(0);
     expect(JSON.parse(now.stdout).workers[0]).toMatchObject({ name, state: "waiting" });
     // Nobody said yes: the command did not run.
@@ -133,7 +144,9 @@ describe("agent states from Claude's hooks: spawn -d, send, watch, wait", () => 
   });
 
   it("the shell in the worker has a user name", async () => {
-    const r = await execIn(fleet.docker, name, ["sh", "-c", "whoami && echo $HOME"], { user: `${OWNER.uid}:${OWNER.gid}` });
+    const r = await execIn(fleet.docker, name, ["sh", "-c", "whoami && echo $HOME"], {
+      user: `${OWNER.uid}:${OWNER.gid}`,
+    });
     expect(r.output.trim().split("\n")).toEqual(["worker", "/home/worker"]);
   });
 

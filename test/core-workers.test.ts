@@ -347,7 +347,7 @@ describe("logs", () => {
 });
 
 describe("terminals", () => {
-  it("attach: a bash in the worker on the caller's terminal, returning its exit code", async () => {
+  it("shell: a bash in the worker on the caller's terminal, returning its exit code", async () => {
     const w = await hal.spawn({ command: SLEEP });
     const stdin = new PassThrough();
     const stdout = new PassThrough();
@@ -356,12 +356,12 @@ describe("terminals", () => {
       out += c.toString();
     });
     stdin.write("echo attached-$((6*7)) in $PWD; exit 3\n");
-    const code = await hal.attach(w.name, { stdin, stdout });
+    const code = await hal.shell(w.name, { stdin, stdout });
     expect(code).toBe(3);
     expect(out).toMatch(/attached-42 in \/workspace/);
     expect((await fleet.docker.getContainer(w.name).inspect()).State.Running).toBe(true);
     await hal.stop(w.name);
-    const gone = await hal.attach(w.name, { stdin, stdout }).catch((e: unknown) => e);
+    const gone = await hal.shell(w.name, { stdin, stdout }).catch((e: unknown) => e);
     expect(gone).toBeInstanceOf(NotFoundError);
   });
 

@@ -5,7 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import { logFor } from "../vocabulary/log.js";
-import type { AgentStateChange } from "./agent-watch.js";
+import type { AgentState } from "../worker/agent-state.js";
 
 const log = logFor("notify");
 
@@ -13,7 +13,11 @@ const log = logFor("notify");
 export const NOTIFY_STATES: ReadonlySet<string> = new Set(["waiting", "done", "exited"]);
 
 /** Runs the command for a change (not waiting for it); "none" or "" runs nothing. */
-export function notifyChange(command: string, change: AgentStateChange, env: NodeJS.ProcessEnv): void {
+export function notifyChange(
+  command: string,
+  change: AgentState & { name: string },
+  env: NodeJS.ProcessEnv,
+): void {
   if (command === "" || command === "none" || !NOTIFY_STATES.has(change.state)) return;
   const message = change.message ?? "";
   try {

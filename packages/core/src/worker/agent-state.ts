@@ -6,24 +6,10 @@
  */
 import { type HookRecord, readHookState } from "@hal9000/volumes";
 import type { CoreContext } from "../context/context.js";
+import type { AgentState } from "./agent-state-types.js";
 import { ACTIVE_STATES } from "./info.js";
 
-export const AGENT_STATES = ["starting", "ready", "working", "waiting", "idle", "done", "exited"] as const;
-export type AgentStateName = (typeof AGENT_STATES)[number];
-
-export interface AgentState {
-  state: AgentStateName;
-  /** When it entered the state (ISO); null when not known (a container that stopped long ago). */
-  since: string | null;
-  /** The last tool Claude used or asked for. */
-  lastTool: string | null;
-  /** `waiting`: what Claude asks for. */
-  message: string | null;
-  /** Claude's session id, once it started. */
-  sessionId: string | null;
-  /** `exited`: the container's exit code. */
-  exitCode: number | null;
-}
+export { AGENT_STATES, type AgentState, type AgentStateName } from "./agent-state-types.js";
 
 /** "Exited (137) 5 seconds ago" → 137. */
 export function exitCodeFromStatus(status: string | undefined): number | null {

@@ -7,7 +7,7 @@ import {
   LABEL_REMOVE_ON_EXIT,
   labelFlag,
 } from "../vocabulary/labels.js";
-import type { AgentState } from "./agent-state.js";
+import type { AgentState } from "./agent-state-types.js";
 
 /** A worker as hal9000 reports it: from its container and labels. */
 export interface WorkerInfo {

@@ -127,11 +127,12 @@ describe("spawning (seed: spawn-worker.sh)", () => {
         ],
       ]),
     );
-    expect(info.Mounts).toHaveLength(2);
-    // Still running once claude has drawn its screen: it holds its TTY, waiting for input.
+    // The home, the credential, and the passwd/group files that give its UID a name.
+    expect(info.Mounts).toHaveLength(4);
+    // Still running once claude's session has started (its hook says ready): it holds its TTY, waiting for input.
     await waitFor(
-      "claude to draw its screen",
-      async () => (await readAll(await hal.logs(w.name))).length > 200,
+      "claude's session to start",
+      async () => (await hal.list()).find((x) => x.name === w.name)?.agent?.state === "ready",
     );
     const ps = await execIn(fleet.docker, w.name, [
       "sh",

@@ -245,6 +245,16 @@ describe("a worker running claude", () => {
       (a, b) => a.target.localeCompare(b.target),
     );
     expect(mounts).toEqual([
+      {
+        source: path.join(fleet.home.home, "secrets", "workers", name, "group"),
+        target: "/etc/group",
+        rw: false,
+      },
+      {
+        source: path.join(fleet.home.home, "secrets", "workers", name, "passwd"),
+        target: "/etc/passwd",
+        rw: false,
+      },
       { source: path.join(fleet.home.home, "workers", name), target: "/home/worker", rw: true },
       {
         source: path.join(fleet.home.home, "secrets", "workers", name, "credential"),
@@ -297,8 +307,10 @@ describe("a running worker, from the inside", () => {
     }
     expect(status).toMatch(/^NoNewPrivs:\s+1$/m);
     expect((await run(name, ["ls", "/var/run/docker.sock", "/run/docker.sock"])).exitCode).not.toBe(0);
-    // The UID has no passwd entry in the image, and claude above ran its tools without one.
-    expect((await run(name, ["sh", "-c", "getent passwd $(id -u) || echo none"])).output.trim()).toBe("none");
+    // The UID has a name (hal9000's read-only passwd file), and no way to become anyone else.
+    expect((await run(name, ["sh", "-c", "getent passwd $(id -u) | cut -d: -f1,6"])).output.trim()).toBe(
+      "worker:/home/worker",
+    );
   });
 
   it("gets the caller's ANTHROPIC_API_KEY as a read-only file private to it, not as a variable", async () => {
@@ -444,6 +456,16 @@ describe("an OAuth token and the host's Claude config (--mount-claude-config)", 
       (a, b) => a.target.localeCompare(b.target),
     );
     expect(mounts).toEqual([
+      {
+        source: path.join(fleet.home.home, "secrets", "workers", name, "group"),
+        target: "/etc/group",
+        rw: false,
+      },
+      {
+        source: path.join(fleet.home.home, "secrets", "workers", name, "passwd"),
+        target: "/etc/passwd",
+        rw: false,
+      },
       { source: path.join(fleet.home.home, "workers", name), target: "/home/worker", rw: true },
       { source: path.join(hostHome, ".claude"), target: "/home/worker/.claude-host", rw: false },
       {

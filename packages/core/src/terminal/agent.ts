@@ -18,8 +18,8 @@ export const DETACH_KEYS = "ctrl-p,ctrl-q";
 /** Between pasting the prompt and pressing Enter: the TUI takes a paste as one input. */
 const ENTER_DELAY_MS = 300;
 /** How long Claude may take to show that it took a prompt, and how often hal9000 tries. */
-const SUBMIT_CONFIRM_MS = 2500;
-const SEND_ATTEMPTS = 4;
+const SUBMIT_CONFIRM_MS = 5000;
+const SEND_ATTEMPTS = 6;
 
 async function eventsEnd(ctx: CoreContext, name: string): Promise<number> {
   return stat(workerStatePaths(ctx.layout, name).events).then(

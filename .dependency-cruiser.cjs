@@ -10,6 +10,7 @@ const WINGS = [
   "context",
   "parent",
   "worker",
+  "mcp",
   "branches",
   "spawn",
   "fleet",
@@ -34,6 +35,7 @@ const PACKAGES = [
   ["packages/volumes", "volumes"],
   ["packages/core", "core"],
   ["images", "images"],
+  ["packages/mcp", "mcp"],
   ["packages/cli", "cli"],
 ];
 const packageRules = PACKAGES.slice(0, -1).map(([folder, name], i) => {

@@ -6,7 +6,9 @@ import { defineConfig, type Options } from "tsup";
 // hal9000 sends its build contexts as its own tar stream). The parent bundle swaps them for a
 // stub that loads fine and throws a clear error if anything calls it; the npm CLI keeps the
 // real packages (ssh:// works there). test/cli-bundle.test.ts fails if one of them comes back.
-const LEFT_OUT = /^(ssh2|@grpc\/grpc-js|@grpc\/proto-loader|protobufjs|tar-fs|\.\/session)$/;
+// @hal9000/mcp (the MCP SDK, ~1 MB) serves `hal9000 mcp` on the host only: the parent forwards
+// the relay's bytes with node:net and needs none of it.
+const LEFT_OUT = /^(ssh2|@grpc\/grpc-js|@grpc\/proto-loader|protobufjs|tar-fs|\.\/session|@hal9000\/mcp)$/;
 const leaveOut: NonNullable<Options["esbuildPlugins"]>[number] = {
   name: "hal9000-parent-leaves-out",
   setup(build) {
@@ -16,7 +18,10 @@ const leaveOut: NonNullable<Options["esbuildPlugins"]>[number] = {
         : undefined,
     );
     build.onLoad({ filter: /.*/, namespace: "left-out" }, (args) => {
-      const message = `${args.path} is left out of the parent image's hal9000 bundle (it talks to its mounted Docker socket with the classic builder); for ssh:// engines use the npm CLI (npx @hal9000/cli)`;
+      const message =
+        args.path === "@hal9000/mcp"
+          ? "`hal9000 mcp` runs on the host (npx @hal9000/cli mcp …), not inside the parent, which only forwards the relay's port"
+          : `${args.path} is left out of the parent image's hal9000 bundle (it talks to its mounted Docker socket with the classic builder); for ssh:// engines use the npm CLI (npx @hal9000/cli)`;
       return {
         loader: "js",
         contents: [

@@ -20,6 +20,8 @@ export interface StubRequest {
   answer: "tool_use" | "text" | "-" | "401";
   /** The last prompt in a Messages request (its last 200 characters), else null. */
   prompt: string | null;
+  /** Text of the last tool_result the request carried ("ERROR: …" for an error result), else null. */
+  toolResult?: string | null;
 }
 
 /** One scripted answer: for prompts containing `match`, ask for `tool`, then answer `reply`. */
@@ -32,6 +34,10 @@ export interface StubRule {
   reply?: string;
   /** Holds the answer back this long (requests that offer tools only). */
   delayMs?: number;
+  /** Ask for `tool` this many rounds in a row (default 1). */
+  times?: number;
+  /** The request carrying `after` tool results waits until `file` (in the stub's container) exists. */
+  hold?: { file: string; after: number };
 }
 
 export interface StubOptions {

@@ -52,4 +52,5 @@ export type Hal9000Api = Pick<
   | "send"
   | "watch"
   | "waitFor"
+  | "exec"
 >;

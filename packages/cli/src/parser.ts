@@ -14,6 +14,7 @@ import { doctorCommand } from "./commands/doctor.js";
 import { listCommand } from "./commands/list.js";
 import { logsCommand } from "./commands/logs.js";
 import { mergeCommand } from "./commands/merge.js";
+import { MCP_ACTIONS, mcpCommand } from "./commands/mcp.js";
 import { PARENT_ACTIONS, parentCommand } from "./commands/parent.js";
 import { runCommand } from "./commands/run.js";
 import { sendCommand } from "./commands/send.js";
@@ -70,6 +71,7 @@ export const COMMANDS: Record<string, { usage: string; actions?: readonly string
   conflicts: { usage: "hal9000 conflicts" },
   discard: { usage: "hal9000 discard <name> [--yes]" },
   init: { usage: "hal9000 init" },
+  mcp: { usage: "hal9000 mcp <add|list|remove|import|relay|server>", actions: MCP_ACTIONS },
 };
 
 /** Options that take a value, so a usage error can tell option values from positionals. */
@@ -97,6 +99,8 @@ const VALUE_OPTIONS = new Set([
   "-m",
   "--message",
   "--until",
+  "--from",
+  "--project",
   ...CONFIG_FLAGS.map((f) => `--${f.option}`),
 ]);
 
@@ -152,6 +156,7 @@ export function buildParser(ctx: Context, argv: readonly string[]): Argv<GlobalA
     .command(toModule(mergeCommand(ctx)))
     .command(toModule(conflictsCommand(ctx)))
     .command(toModule(discardCommand(ctx)))
+    .command(toModule(mcpCommand(ctx)))
     .completion("completion", "Print a bash/zsh completion script (hal9000 completion >> ~/.bashrc)")
     .demandCommand(1, "no command given")
     .strict()

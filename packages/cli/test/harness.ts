@@ -297,6 +297,11 @@ class FakeHal9000 implements Hal9000Api {
     const text = this.world.logs.get(name) ?? "";
     return Readable.from([Buffer.from(text)]);
   }
+  async exec(name: string, command: string[]) {
+    this.call("exec", name, command);
+    this.find(name);
+    return { exitCode: 0, stdout: `ran ${command.join(" ")}\n`, stderr: "", truncated: false };
+  }
   async attach(name: string, io: TerminalIO) {
     this.call("attach", name, io);
     this.find(name);

@@ -52,6 +52,7 @@ import { attachShell, execInParent, runInteractive, type TerminalIO } from "./te
 import type { WorkerInfo } from "./worker/info.js";
 import { countWorkers, listWorkers } from "./worker/list.js";
 import { type LogOptions, workerLogs } from "./worker/logs.js";
+import { type ExecOptions, type ExecResult, execInWorker } from "./worker/exec.js";
 
 export interface Hal9000Options {
   /** HAL9000_HOME; default env HAL9000_HOME, then ~/.hal9000. */
@@ -199,6 +200,12 @@ export class Hal9000 {
   async logs(name: string, opts: LogOptions = {}): Promise<NodeJS.ReadableStream> {
     await this.ping();
     return workerLogs(this.#ctx, name, opts);
+  }
+
+  /** Runs a command in a running worker without a terminal; returns its output and exit code. */
+  async exec(name: string, command: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    await this.ping();
+    return execInWorker(this.#ctx, name, command, opts);
   }
 
   /**

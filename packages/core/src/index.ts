@@ -117,6 +117,7 @@ export {
   workerSecretsDir,
   workerSecretsRoot,
 } from "./worker/credential.js";
+export { type ExecOptions, type ExecResult, execInWorker, MAX_EXEC_OUTPUT_BYTES } from "./worker/exec.js";
 export {
   assertNotDockerSocket,
   assertWorkerIsolation,
@@ -136,3 +137,15 @@ export { limitsFromHostConfig, type WorkerLimitsInfo } from "./worker/limits.js"
 export { demuxLogBuffer, type LogOptions, workerLogPath } from "./worker/logs.js";
 export { lastOutputLines, terminalText } from "./worker/terminal-text.js";
 export { FALLBACK_WORKER_USER, workerUser } from "./worker/user.js";
+export { MCP_RELAY_HOST, MCP_RELAY_PORT, type McpForwarder, startMcpForwarder } from "./mcp/forwarder.js";
+export {
+  type McpRelayState,
+  type McpRelayStatus,
+  mcpRelayStatus,
+  type RelayHealth,
+  type RelayServerHealth,
+  type RelaySessionHealth,
+  relayHealth,
+  relayPid,
+} from "./mcp/relay-status.js";
+export { RELAY_URL_PREFIX, type WorkerMcpResult, withRelayedServers } from "./mcp/worker-mcp.js";

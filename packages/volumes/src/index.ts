@@ -71,6 +71,30 @@ export {
   locksDirPath,
   withLock,
 } from "./lock.js";
+export {
+  addMcpServers,
+  checkMcpServerEntry,
+  MAX_MCP_CONFIG_BYTES,
+  MCP_CONFIG_FILE_NAME,
+  MCP_SERVER_NAME_RE,
+  type McpConfig,
+  type McpServerEntry,
+  mcpConfigPath,
+  mcpServerNameProblem,
+  parseMcpConfig,
+  readMcpConfig,
+  removeMcpServer,
+} from "./mcp-config.js";
+export {
+  ensureMcpWorkerToken,
+  MAX_SOCKET_PATH_BYTES,
+  type McpRelayFiles,
+  mcpRelayFiles,
+  mcpRelaySocketPath,
+  mcpTokenWorker,
+  RUN_DIR_NAME,
+  removeMcpWorkerToken,
+} from "./mcp-relay-files.js";
 export { assertWorkerName, workerNameProblem } from "./names.js";
 export { readTextIfExists } from "./read-text.js";
 export {

@@ -23,6 +23,7 @@ import { HAL9000_VERSION } from "../vocabulary/version.js";
 import { ACTIVE_STATES } from "../worker/info.js";
 import { containerLogStream, workerLogPath } from "../worker/logs.js";
 import { CoordinatorLog } from "./log.js";
+import { watchRelayPort } from "../mcp/relay-port.js";
 
 export const COORDINATOR_PID_FILE = "coordinator.pid";
 export const COORDINATOR_LOG_FILE = "coordinator.log";
@@ -64,9 +65,12 @@ export async function runCoordinator(ctx: CoreContext, opts: CoordinatorOptions)
   const log = new CoordinatorLog(join(ctx.layout.logs, COORDINATOR_LOG_FILE), ctx.config.logLevel);
   await writeFile(pidFile, `${process.pid}\n`);
   const coordinator = new Coordinator(ctx, log, opts);
+  // The MCP relay's loopback port, open only while mcp.json lists servers.
+  const relayPort = await watchRelayPort(ctx.layout, log);
   try {
     await coordinator.run();
   } finally {
+    await relayPort.close().catch((err: unknown) => log.error(`MCP relay port: ${(err as Error).message}`));
     await coordinator.shutdown().catch((err: unknown) => log.error(`shutdown: ${(err as Error).message}`));
     await rm(pidFile, { force: true });
     await log.close();

@@ -3,6 +3,7 @@
  * runs as, which credential it gets and how, whether the host's Claude config comes along,
  * and which Docker socket paths must never reach it.
  */
+import { removeMcpWorkerToken } from "@hal9000/volumes";
 import type Docker from "dockerode";
 import type { CoreContext } from "../context/context.js";
 import { type Owner, ownerOf, type ProjectDir, toHostPath } from "../context/host-paths.js";
@@ -10,6 +11,7 @@ import { dockerStatus } from "../engine/docker.js";
 import { hostSocketPath } from "../parent/parent.js";
 import { logFor } from "../vocabulary/log.js";
 import { prepareClaudeHome, resolveHostClaudeConfig } from "../worker/claude-home.js";
+import { prepareWorkerMcp } from "../mcp/worker-mcp.js";
 import {
   pruneWorkerCredentials,
   removeWorkerCredential,
@@ -71,7 +73,10 @@ export async function prepareWorkerFiles(
   homeLocal: string,
   security: WorkerSecurity,
 ): Promise<{ credential?: CredentialMount; identity?: IdentityMounts; cleanup(): Promise<void> }> {
-  const cleanup = () => removeWorkerCredential(ctx.layout, name).catch(() => undefined);
+  const cleanup = async () => {
+    await removeWorkerCredential(ctx.layout, name).catch(() => undefined);
+    await removeMcpWorkerToken(ctx.layout, name).catch(() => undefined);
+  };
   try {
     // Copies left by workers that are gone: no container, and no record saying it may come back
     // (a worker being recreated by recovery has no container for a moment).
@@ -101,6 +106,11 @@ export async function prepareWorkerFiles(
       hostConfig: security.claudeConfig,
       trustWorkspace: ctx.config.workerTrustWorkspace,
     });
+    const mcp = await prepareWorkerMcp(ctx.layout, name, homeLocal, security.user);
+    if (mcp.relayed.length > 0)
+      log("worker %s gets the relayed MCP servers %s", name, mcp.relayed.join(", "));
+    if (mcp.shadowed.length > 0)
+      log("worker %s keeps its own MCP servers named %s (not relayed)", name, mcp.shadowed.join(", "));
     const written = await writeIdentityFiles(ctx.layout, name, security.user);
     const identity = {
       passwd: toHostPath(ctx.paths, written.passwd),

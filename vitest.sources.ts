@@ -16,6 +16,7 @@ export const SOURCE_ALIASES: Record<string, string> = {
   "#dockerode-extras": at("./packages/core/src/engine/dockerode-extras.ts"),
   "@hal9000/images": at("./images/src/index.ts"),
   "@hal9000/images/specs": at("./images/src/images.ts"),
+  "@hal9000/mcp": at("./packages/mcp/src/index.ts"),
   "@hal9000/cli": at("./packages/cli/src/index.ts"),
 };
 

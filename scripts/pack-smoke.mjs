@@ -19,6 +19,7 @@ const packages = {
   "@hal9000/volumes": "packages/volumes",
   "@hal9000/core": "packages/core",
   "@hal9000/images": "images",
+  "@hal9000/mcp": "packages/mcp",
   "@hal9000/cli": "packages/cli",
 };
 const keep = process.argv.includes("--keep");

@@ -20,7 +20,8 @@ import {
 } from "./helpers/index.js";
 
 const require = createRequire(import.meta.url);
-const serverBin = (pkg: string) => path.join(path.dirname(require.resolve(`${pkg}/package.json`)), "dist", "index.js");
+const serverBin = (pkg: string) =>
+  path.join(path.dirname(require.resolve(`${pkg}/package.json`)), "dist", "index.js");
 const MEMORY = serverBin("@modelcontextprotocol/server-memory");
 const THINKING = serverBin("@modelcontextprotocol/server-sequential-thinking");
 /** 39090 as /proc/net/tcp writes it. */
@@ -56,7 +57,11 @@ async function tcpListeners(): Promise<string[]> {
 }
 
 /** A stub that has Claude call `tool` with `input` (`times` rounds), then answer "done". */
-function stubFor(tool: string, input: unknown, extra: { times?: number; hold?: { file: string; after: number } } = {}) {
+function stubFor(
+  tool: string,
+  input: unknown,
+  extra: { times?: number; hold?: { file: string; after: number } } = {},
+) {
   return startStub(fleet.docker, fleet.parentName, {
     reply: "done",
     rules: [{ tool: { name: tool, input: input as Record<string, unknown> }, ...extra }],
@@ -65,8 +70,14 @@ function stubFor(tool: string, input: unknown, extra: { times?: number; hold?: {
 
 /** `claude -p` in a running worker, allowed to use the relayed servers' tools. */
 async function claudeIn(worker: string, stub: AnthropicStub, prompt: string) {
-  const env = Object.entries({ ...stub.env, ANTHROPIC_API_KEY: "dummy" }).map(([k, v]) => `${k}=${v}`);
-  return execIn(fleet.docker, worker, ["claude", "-p", prompt, "--allowedTools", "mcp__memory,mcp__thinking"], { env });
+  // Tools offered directly, not behind ToolSearch (the stub asks for a tool by name; a model would search).
+  const env = Object.entries({ ...stub.env, ANTHROPIC_API_KEY: "dummy", ENABLE_TOOL_SEARCH: "false" }).map(([k, v]) => `${k}=${v}`);
+  return execIn(
+    fleet.docker,
+    worker,
+    ["claude", "-p", prompt, "--allowedTools", "mcp__memory,mcp__thinking"],
+    { env },
+  );
 }
 
 beforeAll(async () => {
@@ -79,6 +90,11 @@ beforeAll(async () => {
   });
   await startTheRelay();
   await hal.startParent();
+  // The coordinator opens the port as it starts (on a loaded machine that can take a while).
+  await waitFor("the relay port", async () => (await tcpListeners()).some((a) => a.endsWith(`:${PORT_HEX}`)), {
+    timeoutMs: 240_000,
+    intervalMs: 1000,
+  });
 }, 300_000);
 
 afterAll(async () => {
@@ -87,19 +103,17 @@ afterAll(async () => {
 });
 
 describe("the MCP relay (Option B)", () => {
-  it("opens one port, on the parent's loopback only, while servers are configured", async () => {
-    const open = await waitFor("the relay port", async () => {
-      const l = await tcpListeners();
-      return l.some((a) => a.endsWith(`:${PORT_HEX}`)) ? l : undefined;
-    });
-    expect(open).toEqual([`0100007F:${PORT_HEX}`]);
+  it("opens one port, on the parent's loopback only, while servers are configured", {
+    timeout: 240_000,
+  }, async () => {
+    expect(await tcpListeners()).toEqual([`0100007F:${PORT_HEX}`]);
   });
 
   it("lists the relayed servers as connected in a worker's `claude mcp list`", async () => {
     const w = await hal.spawn({ command: ["sleep", "infinity"], name: `${fleet.parentName}-list` });
     const r = await execIn(fleet.docker, w.name, ["claude", "mcp", "list"]);
-    expect(r.output).toMatch(/memory: http:\/\/127\.0\.0\.1:39090\/mcp\/memory \(HTTP\) - ✓ Connected/);
-    expect(r.output).toMatch(/thinking: .* - ✓ Connected/);
+    expect(r.output).toMatch(/memory: http:\/\/127\.0\.0\.1:39090\/mcp\/memory \(HTTP\) - ✔ Connected/);
+    expect(r.output).toMatch(/thinking: .* - ✔ Connected/);
     await hal.stop(w.name);
   });
 
@@ -111,7 +125,7 @@ describe("the MCP relay (Option B)", () => {
     const r = await claudeIn(w.name, stub, "remember hal9000");
     expect(r.output).toContain("done");
     const requests = await stub.requests();
-    expect(requests.some((q) => q.answer === "tool_use")).toBe(true);
+    expect(requests.some((q) => q.answer === "tool_use"), `${r.output}\n${JSON.stringify(requests)}\n${await relayLogText()}`).toBe(true);
     expect(requests.find((q) => q.toolResult)?.toolResult).toContain("hal9000-relayed");
     // On the host: the server's own file holds the entity; the relay's log names the worker.
     expect(await readFile(memoryFile, "utf8")).toContain('"name":"hal9000-relayed"');
@@ -129,14 +143,18 @@ describe("the MCP relay (Option B)", () => {
       totalThoughts: 1,
     });
     const [a, b] = await Promise.all(
-      ["a", "b"].map((s) => hal.spawn({ command: ["sleep", "infinity"], name: `${fleet.parentName}-two-${s}` })),
+      ["a", "b"].map((s) =>
+        hal.spawn({ command: ["sleep", "infinity"], name: `${fleet.parentName}-two-${s}` }),
+      ),
     );
     if (!a || !b) throw new Error("spawn failed");
     const runs = await Promise.all([claudeIn(a.name, stub, "think"), claudeIn(b.name, stub, "think")]);
     for (const r of runs) expect(r.output).toContain("done");
     const log = await relayLogText();
     const pidOf = (worker: string) =>
-      [...log.matchAll(new RegExp(`worker=${worker} server=thinking .*\\(pid (\\d+)\\)`, "g"))].map((m) => m[1]);
+      [...log.matchAll(new RegExp(`worker=${worker} server=thinking .*\\(pid (\\d+)\\)`, "g"))].map(
+        (m) => m[1],
+      );
     const pa = pidOf(a.name);
     const pb = pidOf(b.name);
     expect(pa.length).toBeGreaterThan(0);
@@ -151,11 +169,17 @@ describe("the MCP relay (Option B)", () => {
     const w = await hal.spawn({ command: ["sleep", "infinity"], name: `${fleet.parentName}-kill` });
     const run = claudeIn(w.name, stub, "read the graph three times");
     // First call answered: kill the session's server process on the host, then let Claude go on.
-    await waitFor("the first tool result", async () => (await stub.requests()).some((q) => q.toolResult));
-    const session = (await relay?.health())?.sessions.find((s) => s.worker === w.name && s.server === "memory");
+    await waitFor("the first tool result", async () => (await stub.requests()).some((q) => q.toolResult), {
+      timeoutMs: 90_000,
+    });
+    const session = (await relay?.health())?.sessions.find(
+      (s) => s.worker === w.name && s.server === "memory",
+    );
     expect(session?.pid).toBeGreaterThan(0);
     process.kill(session?.pid as number, "SIGKILL");
-    await waitFor("the relay to see it die", async () => /exited; it is started again/.test(await relayLogText()));
+    await waitFor("the relay to see it die", async () =>
+      /exited; it is started again/.test(await relayLogText()),
+    );
     await execIn(fleet.docker, fleet.parentName, ["touch", go]);
     const r = await run;
     expect(r.output).toContain("done");
@@ -171,22 +195,26 @@ describe("the MCP relay (Option B)", () => {
     const w = await hal.spawn({ command: ["sleep", "infinity"], name: `${fleet.parentName}-down` });
     await stopTheRelay();
     const r = await execIn(fleet.docker, w.name, ["claude", "mcp", "list"]);
-    expect(r.output).toMatch(/memory: .* - ✗ Failed/);
+    expect(r.output).toMatch(/memory: .* - ✘ Failed to connect/);
     const status = await mcpRelayStatus(hal.layout);
     expect(status).toMatchObject({ state: "stopped", why: "the relay is not running on the host" });
     expect(status.hint).toContain("hal9000 mcp relay -d");
     await startTheRelay();
     const again = await execIn(fleet.docker, w.name, ["claude", "mcp", "list"]);
-    expect(again.output).toMatch(/memory: .* - ✓ Connected/);
+    expect(again.output).toMatch(/memory: .* - ✔ Connected/);
     await hal.stop(w.name);
   });
 
   it("closes the port when the last server is removed", async () => {
     await removeMcpServer(hal.layout.home, "memory");
     await removeMcpServer(hal.layout.home, "thinking");
-    await waitFor("the relay port to close", async () => (await tcpListeners()).length === 0);
+    await waitFor("the relay port to close", async () => (await tcpListeners()).length === 0, {
+      timeoutMs: 60_000,
+    });
     const coordinatorLog = await readAll(
-      await import("node:fs").then((fs) => fs.createReadStream(path.join(hal.layout.logs, "coordinator.log"))),
+      await import("node:fs").then((fs) =>
+        fs.createReadStream(path.join(hal.layout.logs, "coordinator.log")),
+      ),
     );
     expect(coordinatorLog).toContain("MCP relay port closed: no servers configured");
   });

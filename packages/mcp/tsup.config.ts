@@ -5,6 +5,7 @@ export default defineConfig({
   format: ["esm"],
   target: "node20",
   dts: true,
-  sourcemap: true,
+  // Published as readable, unminified ESM: no source maps to ship.
+  sourcemap: false,
   clean: true,
 });

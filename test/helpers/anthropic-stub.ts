@@ -22,6 +22,8 @@ export interface StubRequest {
   prompt: string | null;
   /** Text of the last tool_result the request carried ("ERROR: …" for an error result), else null. */
   toolResult?: string | null;
+  /** Names of the tools the request offered. */
+  tools?: string[];
 }
 
 /** One scripted answer: for prompts containing `match`, ask for `tool`, then answer `reply`. */

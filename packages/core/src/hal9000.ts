@@ -49,10 +49,10 @@ import {
 } from "./tasks/index.js";
 import { attachAgent, type SendOptions, sendPrompt } from "./terminal/agent.js";
 import { attachShell, execInParent, runInteractive, type TerminalIO } from "./terminal/terminal.js";
+import { type ExecOptions, type ExecResult, execInWorker } from "./worker/exec.js";
 import type { WorkerInfo } from "./worker/info.js";
 import { countWorkers, listWorkers } from "./worker/list.js";
 import { type LogOptions, workerLogs } from "./worker/logs.js";
-import { type ExecOptions, type ExecResult, execInWorker } from "./worker/exec.js";
 
 export interface Hal9000Options {
   /** HAL9000_HOME; default env HAL9000_HOME, then ~/.hal9000. */

@@ -42,6 +42,18 @@ export {
 export { cpuPercent, memoryUsage, type RawStats, uptimeSeconds, type WorkerStats } from "./fleet/stats.js";
 export type { FleetWatchOptions } from "./fleet/watch.js";
 export { Hal9000, type Hal9000Options } from "./hal9000.js";
+export { MCP_RELAY_HOST, MCP_RELAY_PORT, type McpForwarder, startMcpForwarder } from "./mcp/forwarder.js";
+export {
+  type McpRelayState,
+  type McpRelayStatus,
+  mcpRelayStatus,
+  type RelayHealth,
+  type RelayServerHealth,
+  type RelaySessionHealth,
+  relayHealth,
+  relayPid,
+} from "./mcp/relay-status.js";
+export { RELAY_URL_PREFIX, type WorkerMcpResult, withRelayedServers } from "./mcp/worker-mcp.js";
 export {
   type ContainerState,
   forwardedConfigEnv,
@@ -137,15 +149,3 @@ export { limitsFromHostConfig, type WorkerLimitsInfo } from "./worker/limits.js"
 export { demuxLogBuffer, type LogOptions, workerLogPath } from "./worker/logs.js";
 export { lastOutputLines, terminalText } from "./worker/terminal-text.js";
 export { FALLBACK_WORKER_USER, workerUser } from "./worker/user.js";
-export { MCP_RELAY_HOST, MCP_RELAY_PORT, type McpForwarder, startMcpForwarder } from "./mcp/forwarder.js";
-export {
-  type McpRelayState,
-  type McpRelayStatus,
-  mcpRelayStatus,
-  type RelayHealth,
-  type RelayServerHealth,
-  type RelaySessionHealth,
-  relayHealth,
-  relayPid,
-} from "./mcp/relay-status.js";
-export { RELAY_URL_PREFIX, type WorkerMcpResult, withRelayedServers } from "./mcp/worker-mcp.js";

@@ -6,6 +6,7 @@ import type Docker from "dockerode";
 import type { CoreContext } from "../context/context.js";
 import { dockerMessage, dockerStatus, mapDockerError } from "../engine/docker.js";
 import { repairWorkerNetworks } from "../fleet/recovery.js";
+import { watchRelayPort } from "../mcp/relay-port.js";
 import { withSpawnLock } from "../spawn/lock.js";
 import { collectOrphans, describeOrphans } from "../spawn/orphans.js";
 import {
@@ -23,7 +24,6 @@ import { HAL9000_VERSION } from "../vocabulary/version.js";
 import { ACTIVE_STATES } from "../worker/info.js";
 import { containerLogStream, workerLogPath } from "../worker/logs.js";
 import { CoordinatorLog } from "./log.js";
-import { watchRelayPort } from "../mcp/relay-port.js";
 
 export const COORDINATOR_PID_FILE = "coordinator.pid";
 export const COORDINATOR_LOG_FILE = "coordinator.log";

@@ -8,10 +8,10 @@ import type Docker from "dockerode";
 import type { CoreContext } from "../context/context.js";
 import { type Owner, ownerOf, type ProjectDir, toHostPath } from "../context/host-paths.js";
 import { dockerStatus } from "../engine/docker.js";
+import { prepareWorkerMcp } from "../mcp/worker-mcp.js";
 import { hostSocketPath } from "../parent/parent.js";
 import { logFor } from "../vocabulary/log.js";
 import { prepareClaudeHome, resolveHostClaudeConfig } from "../worker/claude-home.js";
-import { prepareWorkerMcp } from "../mcp/worker-mcp.js";
 import {
   pruneWorkerCredentials,
   removeWorkerCredential,

@@ -356,12 +356,16 @@ describe("the CLI: bad input leaves nothing behind; stop keeps uncommitted work"
 
   it("stop and stop-all say which workers left uncommitted work, and keep it; discard removes it", async () => {
     const repo = await newRepo();
-    const r1 = await hal9000(
-      ["spawn", "-d", "-n", "keep1", "--no-rm", "--branch", repo.dir, "-i", MINIMAL],
-      env(),
-    );
-    expect(r1.code, r1.stderr).toBe(0);
-    expect(r1.stdout).toContain("branch hal9000/keep1");
+    // A worker that stays up without reaching Claude's API (readiness would see an offline Claude exit).
+    const made = await hal.spawn({
+      name: "keep1",
+      project: repo.dir,
+      branch: true,
+      image: MINIMAL,
+      removeOnExit: false,
+      command: ["sleep", "600"],
+    });
+    expect(made.branch).toBe("hal9000/keep1");
     await execIn(fleet.docker, "keep1", ["sh", "-c", "echo unsaved > unsaved.txt"]);
     const stop = await hal9000(["stop", "keep1"], env());
     expect(stop.code, stop.stderr).toBe(0);

@@ -568,6 +568,9 @@ describe("spawning from inside the parent", () => {
         [path.join(fleet.home.home, "workers", name), "/home/worker"],
         // The stub's key, given with -e, travels as a read-only file (a host path too).
         [path.join(fleet.home.home, "secrets", "workers", name, "credential"), "/run/hal9000/credential"],
+        // Its user name (whoami): passwd and group files made for its UID, host paths too.
+        [path.join(fleet.home.home, "secrets", "workers", name, "passwd"), "/etc/passwd"],
+        [path.join(fleet.home.home, "secrets", "workers", name, "group"), "/etc/group"],
       ].sort(),
     );
     expect((await hal.sessions.read(name))?.project).toBe(project.home);

@@ -6,7 +6,6 @@
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CliResult, cliEnv, hal9000, onTerminal, terminal } from "./cli-harness.js";
@@ -336,22 +335,32 @@ describe("the tmux dashboard", () => {
   });
 
   it("idle, starts no process: its panes are long-lived and redraw on changes", async () => {
-    const panePids = async () => (await f.tmux("list-panes", "-t", "hal9000", "-F", "#{pane_pid}")).output;
-    // Every docker exec takes a few PIDs of the parent's namespace itself (runc joining it, 6 or 7
-    // measured): two reads back to back say how many. A CLI process started meanwhile takes a PID
-    // for itself and one per Node thread (several), so the old panes' six refreshes would take
-    // dozens; a few spare PIDs allow for a thread the coordinator starts lazily.
-    const lastPid = async () => Number((await f.inParent(["cat", "/proc/sys/kernel/ns_last_pid"])).output);
-    const before = await panePids();
-    const a = await lastPid();
-    const b = await lastPid();
-    await sleep(12_000); // more than two refreshes of the old panes (one CLI each every 5 s)
-    const c = await lastPid();
-    expect(c - b).toBeLessThanOrEqual(b - a + 4);
-    expect(await panePids()).toBe(before);
-    const top = await f.inParent(["ps", "-eo", "args"]);
-    for (const pane of ["coordinator", "workers", "status"])
-      expect(top.output).toContain(`hal9000 dashboard ${pane}`);
+    // The three pane processes (`hal9000 dashboard <pane>`), as "pid seconds-alive pane".
+    const paneProcesses = async () =>
+      (await f.inParent(["ps", "-eo", "pid=,etimes=,args="])).output
+        .split("\n")
+        .flatMap((l) => {
+          const m = /^\s*(\d+)\s+(\d+)\s+\S*node \S+ dashboard (\w+)$/.exec(l);
+          return m ? [{ pid: m[1], alive: Number(m[2]), pane: m[3] }] : [];
+        });
+    // Past their start-up (a pane that stops is started again after 5 s by its shell loop).
+    const before = await waitFor("the three pane processes, running for 6 s", async () => {
+      const ps = await paneProcesses();
+      return ps.length === 3 && ps.every((p) => p.alive >= 6) ? ps : undefined;
+    });
+    expect(before.map((p) => p.pane).sort()).toEqual(["coordinator", "status", "workers"]);
+    // Counted from inside one shell, so docker exec's own PIDs (runc joining the namespace, a
+    // varying few) fall outside the window: the shell's `sleep` and second `cat` take exactly two.
+    // A CLI process takes seven (Node and its threads): the old panes, refreshing every 5 s, would
+    // take dozens; a few spare allow for a thread a long-lived process starts lazily.
+    const window = await f.inParent([
+      "sh",
+      "-c",
+      "a=$(cat /proc/sys/kernel/ns_last_pid); sleep 12; b=$(cat /proc/sys/kernel/ns_last_pid); echo $((b - a - 2))",
+    ]);
+    expect(window.exitCode, window.output).toBe(0);
+    expect(Number(window.output)).toBeLessThanOrEqual(4);
+    expect((await paneProcesses()).map((p) => p.pid)).toEqual(before.map((p) => p.pid));
   });
 
   it("setup-dashboard.sh again keeps the session (idempotent)", async () => {

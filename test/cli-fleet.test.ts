@@ -337,12 +337,10 @@ describe("the tmux dashboard", () => {
   it("idle, starts no process: its panes are long-lived and redraw on changes", async () => {
     // The three pane processes (`hal9000 dashboard <pane>`), as "pid seconds-alive pane".
     const paneProcesses = async () =>
-      (await f.inParent(["ps", "-eo", "pid=,etimes=,args="])).output
-        .split("\n")
-        .flatMap((l) => {
-          const m = /^\s*(\d+)\s+(\d+)\s+\S*node \S+ dashboard (\w+)$/.exec(l);
-          return m ? [{ pid: m[1], alive: Number(m[2]), pane: m[3] }] : [];
-        });
+      (await f.inParent(["ps", "-eo", "pid=,etimes=,args="])).output.split("\n").flatMap((l) => {
+        const m = /^\s*(\d+)\s+(\d+)\s+\S*node \S+ dashboard (\w+)$/.exec(l);
+        return m ? [{ pid: m[1], alive: Number(m[2]), pane: m[3] }] : [];
+      });
     // Past their start-up (a pane that stops is started again after 5 s by its shell loop).
     const before = await waitFor("the three pane processes, running for 6 s", async () => {
       const ps = await paneProcesses();

@@ -41,6 +41,7 @@ describe("agent states from Claude's hooks: spawn -d, send, watch, wait", () => 
   let apiWatch: Promise<void>;
   let cliWatch: ChildProcess;
   let cliWatchOut = "";
+  let notifyLog = "";
 
   beforeAll(async () => {
     fleet = await testFleet();
@@ -76,6 +77,18 @@ describe("agent states from Claude's hooks: spawn -d, send, watch, wait", () => 
         },
       }),
     );
+    // NOTIFY_COMMAND: `hal9000 watch` runs it on the host with the worker's name, state and message.
+    notifyLog = path.join(fleet.home.home, "notify.log");
+    const script = path.join(fleet.home.home, "notify.sh");
+    await writeFile(
+      script,
+      `printf '%s|%s|%s|%s\\n' "$1" "$2" "$3" "$HAL9000_STATE" >> '${notifyLog}'\n`,
+    );
+    await mkdir(path.join(fleet.home.home, "config"), { recursive: true });
+    await writeFile(
+      path.join(fleet.home.home, "config", "hal9000.conf"),
+      `NOTIFY_COMMAND=sh '${script}' "$@"\n`,
+    );
     apiWatch = (async () => {
       for await (const c of hal.watch({ names: [name], signal: stopWatching.signal })) apiSeen.push(c);
     })();
@@ -102,9 +115,7 @@ describe("agent states from Claude's hooks: spawn -d, send, watch, wait", () => 
     expect(listed?.agent).toMatchObject({ state: "ready" });
   });
 
-  // Skipped for now: `send` is flaky against a just-started session on the trimmed ultramin image
-  // (the prompt is sometimes never submitted); issue 10 stays open until it is fixed.
-  it.skip("send --wait: the prompt runs and the agent is idle again", async () => {
+  it("send --wait: the prompt runs and the agent is idle again", async () => {
     const state = await hal.send(name, "say hello", { wait: true, timeoutMs: 60_000 });
     expect(state).toMatchObject({ name, state: "idle" });
     const prompts = (await stub.requests()).map((r) => r.prompt ?? "");
@@ -114,9 +125,7 @@ describe("agent states from Claude's hooks: spawn -d, send, watch, wait", () => 
     ).toBe(true);
   });
 
-  // Skipped for now: `send` is flaky against a just-started session on the trimmed ultramin image
-  // (the prompt is sometimes never submitted); issue 10 stays open until it is fixed.
-  it.skip("a tool that needs permission: the agent is waiting, with Claude's message; wait --until idle times out", async () => {
+  it("a tool that needs permission: the agent is waiting, with Claude's message; wait --until idle times out", async () => {
     const state = await hal.send(name, "please run the command", { wait: true, timeoutMs: 60_000 });
     expect(state).toMatchObject({ name, state: "waiting", lastTool: "Bash" });
     expect(state?.message).toMatch(/permission/i);
@@ -142,9 +151,7 @@ describe("agent states from Claude's hooks: spawn -d, send, watch, wait", () => 
     await expect(readFile(path.join(project.home, "ran.txt"), "utf8")).rejects.toThrow(/ENOENT/);
   });
 
-  // Skipped for now: `send` is flaky against a just-started session on the trimmed ultramin image
-  // (the prompt is sometimes never submitted); issue 10 stays open until it is fixed.
-  it.skip("the user's own hook survived hal9000's merge and ran for each prompt", async () => {
+  it("the user's own hook survived hal9000's merge and ran for each prompt", async () => {
     const log = await readFile(path.join(project.home, "user-hook.log"), "utf8");
     expect(log).toBe("user-hook-ran\nuser-hook-ran\n");
   });
@@ -156,9 +163,7 @@ describe("agent states from Claude's hooks: spawn -d, send, watch, wait", () => 
     expect(r.output.trim().split("\n")).toEqual(["worker", "/home/worker"]);
   });
 
-  // Skipped for now: `send` is flaky against a just-started session on the trimmed ultramin image
-  // (the prompt is sometimes never submitted); issue 10 stays open until it is fixed.
-  it.skip("watch (the API and `hal9000 watch --json`) saw ready → working → idle → working → waiting, then exited", async () => {
+  it("watch (the API and `hal9000 watch --json`) saw ready → working → idle → working → waiting, then exited; NOTIFY_COMMAND ran", async () => {
     await hal.stop(name);
     const expected = ["ready", "working", "idle", "working", "waiting", "exited"];
     await waitFor("the API's watch to see the worker exit", () => apiSeen.some((c) => c.state === "exited"));
@@ -178,6 +183,18 @@ describe("agent states from Claude's hooks: spawn -d, send, watch, wait", () => 
     expect(inOrder(states, expected), states.join(" → ")).toBe(true);
     expect(cliStates.every((c) => c.name === name)).toBe(true);
     console.log(`observed agent states of ${name}: ${api.join(" → ")}`);
+
+    // NOTIFY_COMMAND ran for each turn that finished, for the permission prompt and for the exit.
+    const notified = await waitFor("NOTIFY_COMMAND to run for the exit", async () => {
+      const text = await readFile(notifyLog, "utf8").catch(() => "");
+      return text.includes(`${name}|exited|`) ? text.trim().split("\n") : undefined;
+    });
+    const notifiedStates = notified.map((l) => l.split("|")[1] ?? "");
+    expect(inOrder(notifiedStates, ["idle", "waiting", "exited"]), notified.join("\n")).toBe(true);
+    expect(notifiedStates.every((s) => ["idle", "waiting", "done", "exited"].includes(s))).toBe(true);
+    console.log(`NOTIFY_COMMAND ran with: ${notified.join(" ; ")}`);
+    const waitingLine = notified.find((l) => l.startsWith(`${name}|waiting|`));
+    expect(waitingLine).toMatch(/^[^|]+\|waiting\|[^|]*permission[^|]*\|waiting$/i);
     stopWatching.abort();
     await apiWatch;
   });

@@ -295,7 +295,7 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
     prop: "notifyCommand",
     default: "none",
     description:
-      "none, or a command run on the host (by `hal9000 watch`) when a worker starts waiting or is done: sh -c COMMAND with $1 name, $2 state, $3 message (also HAL9000_WORKER, HAL9000_STATE, HAL9000_MESSAGE).",
+      "none, or a command run on the host (by `hal9000 watch`) when a worker starts waiting, finishes a turn (idle) or is done: sh -c COMMAND with $1 name, $2 state, $3 message (also HAL9000_WORKER, HAL9000_STATE, HAL9000_MESSAGE).",
     parse: parseCommand,
   }),
 ] as ConfigKeySpec[];

@@ -37,7 +37,7 @@ export interface WatchOptions {
   signal?: AbortSignal;
   /** Called once the watch knows where each worker's record ends: what happens after it is seen. */
   onWatching?: () => void | Promise<void>;
-  /** Run NOTIFY_COMMAND (hal9000.conf) for changes to waiting, done and exited (default false). */
+  /** Run NOTIFY_COMMAND (hal9000.conf) for changes to waiting, idle, done and exited (default false). */
   notify?: boolean;
 }
 

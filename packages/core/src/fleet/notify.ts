@@ -1,6 +1,7 @@
 /**
- * NOTIFY_COMMAND (hal9000.conf): run on the host when a worker starts waiting for a human or
- * is done, so users can wire desktop or chat notifications. `sh -c COMMAND` with the worker's
+ * NOTIFY_COMMAND (hal9000.conf): run on the host (by `hal9000 watch`) when a worker starts
+ * waiting for a human, finishes a turn (idle) or is done, so users can wire desktop or chat
+ * notifications. `sh -c COMMAND` with the worker's
  * name, state and message as $1 $2 $3 and as HAL9000_WORKER, HAL9000_STATE, HAL9000_MESSAGE.
  */
 import { spawn } from "node:child_process";
@@ -9,8 +10,8 @@ import type { AgentState } from "../worker/agent-state.js";
 
 const log = logFor("notify");
 
-/** The states worth telling someone about. */
-export const NOTIFY_STATES: ReadonlySet<string> = new Set(["waiting", "done", "exited"]);
+/** The states worth telling someone about: it needs you, or it finished (its turn, its session). */
+export const NOTIFY_STATES: ReadonlySet<string> = new Set(["waiting", "idle", "done", "exited"]);
 
 /** Runs the command for a change (not waiting for it); "none" or "" runs nothing. */
 export function notifyChange(

@@ -202,6 +202,13 @@ async function markOnboarded(
   const state = existing && typeof existing === "object" ? { ...(existing as Record<string, unknown>) } : {};
   const before = JSON.stringify(state);
   if (opts.onboarded) state.hasCompletedOnboarding = true;
+  // Once onboarded, Claude asks a user whose settings choose a permission mode other than auto
+  // whether to make auto their default, in a dialog that drops typed text: a detached worker sat
+  // in it and never took a prompt from `send`. Marked as seen, the user's own mode stays (as
+  // "No, keep" would); an answer already in the file wins.
+  if (state.hasCompletedOnboarding === true && state.hasSeenAutoDefaultNudge === undefined) {
+    state.hasSeenAutoDefaultNudge = true;
+  }
   if (opts.trustWorkspace) {
     const projects =
       state.projects && typeof state.projects === "object"

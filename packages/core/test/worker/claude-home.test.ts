@@ -56,7 +56,21 @@ describe("prepareClaudeHome", () => {
     expect(JSON.parse(await readFile(state, "utf8"))).toEqual({
       numStartups: 3,
       hasCompletedOnboarding: true,
+      hasSeenAutoDefaultNudge: true,
     });
+  });
+
+  it("marks the auto-mode nudge seen for an onboarded worker (a dialog that drops typed prompts), keeping an answer already given", async () => {
+    const state = path.join(home, ".claude.json");
+    await writeFile(state, JSON.stringify({ hasCompletedOnboarding: true }));
+    await prepareClaudeHome({ home, user: me, trustWorkspace: false });
+    expect(JSON.parse(await readFile(state, "utf8"))).toEqual({
+      hasCompletedOnboarding: true,
+      hasSeenAutoDefaultNudge: true,
+    });
+    await writeFile(state, JSON.stringify({ hasCompletedOnboarding: true, hasSeenAutoDefaultNudge: false }));
+    await prepareClaudeHome({ home, user: me, credential: "api-key", trustWorkspace: false });
+    expect(JSON.parse(await readFile(state, "utf8"))).toMatchObject({ hasSeenAutoDefaultNudge: false });
   });
 
   it("pre-accepts the folder-trust dialog for /workspace, keeping the project's other state", async () => {

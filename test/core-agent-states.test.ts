@@ -80,10 +80,7 @@ describe("agent states from Claude's hooks: spawn -d, send, watch, wait", () => 
     // NOTIFY_COMMAND: `hal9000 watch` runs it on the host with the worker's name, state and message.
     notifyLog = path.join(fleet.home.home, "notify.log");
     const script = path.join(fleet.home.home, "notify.sh");
-    await writeFile(
-      script,
-      `printf '%s|%s|%s|%s\\n' "$1" "$2" "$3" "$HAL9000_STATE" >> '${notifyLog}'\n`,
-    );
+    await writeFile(script, `printf '%s|%s|%s|%s\\n' "$1" "$2" "$3" "$HAL9000_STATE" >> '${notifyLog}'\n`);
     await mkdir(path.join(fleet.home.home, "config"), { recursive: true });
     await writeFile(
       path.join(fleet.home.home, "config", "hal9000.conf"),

@@ -178,7 +178,14 @@ describe("with the real parent (its coordinator inside)", () => {
       all: true,
       filters: { label: [`hal9000.parent=${fleet.parentName}`] },
     });
-    await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+    await Promise.all(
+      left.map((c) =>
+        docker
+          .getContainer(c.Id)
+          .remove({ force: true })
+          .catch(() => undefined),
+      ),
+    );
   });
 
   it("after a parent restart, the coordinator restarts its workers into the new namespace; their homes are kept", async () => {

@@ -175,7 +175,8 @@ export const workerMemory = {
   goal: { text: "report" },
   run: async (bench, { figure, runs }) => {
     const hal = await bench.parent();
-    const w = await hal.spawn({ detach: true, project: bench.project });
+    const { env } = await bench.workerEnv();
+    const w = await hal.spawn({ detach: true, project: bench.project, env });
     const inspect = await hal.docker.getContainer(w.name).inspect();
     const body = createBodyLike(inspect, bench.nextName("sleep"), { [BENCH_LABEL]: bench.parentName });
     body.Cmd = ["sleep", "infinity"];

@@ -2,7 +2,7 @@
 // folder, and runners for the hal9000 CLI, the docker CLI (baselines only: they measure Docker
 // itself) and the Node API. Everything made is found again by label and removed by cleanup().
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -19,15 +19,21 @@ export function createBenchEnv() {
   const parentName = `hal9000-bench-${id}`;
   const home = mkdtempSync(join(tmpdir(), "hal9000-bench-home-"));
   const project = mkdtempSync(join(tmpdir(), "hal9000-bench-project-"));
+  // mkdtemp makes it 0700: Claude in the worker then refuses the project's settings paths
+  // ("could not be vetted") and waits at that dialog instead of starting its session.
+  chmodSync(project, 0o755);
   const env = {
     ...process.env,
     HAL9000_HOME: home,
     HAL9000_PARENT_NAME: parentName,
     HAL9000_WORKER_MAX_COUNT: "200",
     NO_COLOR: "1",
+    // The credential every worker gets: a dummy, for the stub (see workerEnv).
+    ANTHROPIC_API_KEY: "bench-dummy-key",
   };
   let hal;
   let parentStarted = false;
+  let stubEnv;
   let n = 0;
   const bench = {
     id,
@@ -53,6 +59,19 @@ export function createBenchEnv() {
         parentStarted = true;
       }
       return h;
+    },
+    /**
+     * The environment that points a worker's Claude at the Messages API stub on the parent's
+     * loopback (started once, on first use), as an object and as `-e` flags.
+     */
+    async workerEnv() {
+      await bench.parent();
+      if (!stubEnv) {
+        const { startStub } = await import("./stub.mjs");
+        const url = await startStub(bench);
+        stubEnv = { ANTHROPIC_BASE_URL: url, CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1" };
+      }
+      return { env: stubEnv, flags: Object.entries(stubEnv).flatMap(([k, v]) => ["-e", `${k}=${v}`]) };
     },
     /** Removes every worker of the bench parent and every baseline container, not the parent. */
     async removeContainers() {

@@ -22,52 +22,41 @@ export async function compare({
 }) {
   const sides = [...baselines, candidate];
   for (let i = 0; i < warmup; i++) for (const side of sides) await once(side, unit);
+  const r = await measure({ name, title, unit, runs, goal, sides, note });
+  r.met = goal?.maxRatio !== undefined && r.ratio !== null ? r.ratio <= goal.maxRatio : null;
+  log(r);
+  return r;
+}
+
+/** A figure without a baseline ratio (e.g. a size or a memory figure): candidate only. */
+export async function figure({ name, title, unit, runs = 3, goal, fn, label, baselines = [], note }) {
+  const r = await measure({ name, title, unit, runs, goal, sides: [...baselines, { label, fn }], note });
+  r.met = goal?.max !== undefined ? r.candidate.median <= goal.max : null;
+  log(r);
+  return r;
+}
+
+/** Runs every side `runs` times, interleaved; the last side is the candidate. */
+async function measure({ name, title, unit, runs, goal, sides, note }) {
   const samples = sides.map(() => []);
   for (let i = 0; i < runs; i++) {
     for (const [k, side] of sides.entries()) samples[k].push(await once(side, unit));
   }
   const stats = samples.map(summarize);
-  const base = stats[0];
   const cand = stats[stats.length - 1];
-  const ratio = base.median > 0 ? round(cand.median / base.median) : null;
-  const result = {
+  const baselines = sides.slice(0, -1);
+  return {
     name,
     title,
     unit,
     runs,
     baselines: baselines.map((b, k) => ({ label: b.label, ...stats[k] })),
-    candidate: { label: candidate.label, ...cand },
-    ratio,
-    goal: goal ?? null,
-    met: goal?.maxRatio !== undefined && ratio !== null ? ratio <= goal.maxRatio : null,
-    note: note ?? null,
-  };
-  log(result);
-  return result;
-}
-
-/** A figure without a baseline ratio (e.g. a size or a memory figure): candidate only. */
-export async function figure({ name, title, unit, runs = 3, goal, fn, label, baselines = [], note }) {
-  const sides = [...baselines, { label, fn }];
-  const samples = sides.map(() => []);
-  for (let i = 0; i < runs; i++)
-    for (const [k, side] of sides.entries()) samples[k].push(await once(side, unit));
-  const stats = samples.map(summarize);
-  const cand = stats[stats.length - 1];
-  const result = {
-    name,
-    title,
-    unit,
-    runs,
-    baselines: baselines.map((b, k) => ({ label: b.label, ...stats[k] })),
-    candidate: { label, ...cand },
+    candidate: { label: sides[sides.length - 1].label, ...cand },
     ratio: baselines.length && stats[0].median > 0 ? round(cand.median / stats[0].median) : null,
     goal: goal ?? null,
-    met: goal?.max !== undefined ? cand.median <= goal.max : null,
+    met: null,
     note: note ?? null,
   };
-  log(result);
-  return result;
 }
 
 async function once(side, unit) {

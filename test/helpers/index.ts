@@ -1,4 +1,10 @@
-export { type AnthropicStub, type StubRequest, startAnthropicStub, startStub } from "./anthropic-stub.js";
+export {
+  type AnthropicStub,
+  type StubOptions,
+  type StubRequest,
+  startAnthropicStub,
+  startStub,
+} from "./anthropic-stub.js";
 export { cleanupFleet } from "./cleanup.js";
 export {
   demuxLogs,
@@ -10,6 +16,7 @@ export {
 export { type ExecResult, execDetached, execIn, readAll } from "./exec.js";
 export { type TestFleet, testEnv, testFleet } from "./fleet.js";
 export { type TempHome, tempDir, tempHome } from "./home.js";
+export { type HostStub, startHostStub } from "./host-stub.js";
 export { TEST_LABEL, uniqueName } from "./names.js";
 export { tarOneFile } from "./tar.js";
 export { waitFor } from "./wait.js";

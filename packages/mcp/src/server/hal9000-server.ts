@@ -4,11 +4,21 @@
  *
  *   claude mcp add hal9000 -- npx @hal9000/cli mcp server
  *
- * Each tool calls the same Hal9000 facade the CLI calls; inputs are checked by zod schemas (the
+ * Each tool calls the same Hal9000 facade the CLI calls (run_task is the facade's runTask, diff
+ * its branch diff, spawn_worker its spawn with `branch`); inputs are checked by zod schemas (the
  * SDK answers a bad input with an error naming the field), and a hal9000 failure comes back as
  * a tool error holding hal9000's message and hint, so the agent can read what to do.
  */
-import type { ExecResult, Hal9000, SpawnOptions, WorkerInfo } from "@hal9000/core";
+import type {
+  BranchDiff,
+  ExecResult,
+  Hal9000,
+  SpawnOptions,
+  TaskEvent,
+  TaskOptions,
+  TaskResult,
+  WorkerInfo,
+} from "@hal9000/core";
 import { HAL9000_VERSION } from "@hal9000/core/version";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
@@ -17,11 +27,29 @@ import type { CallToolResult, ServerNotification, ServerRequest } from "@modelco
 import { z } from "zod";
 
 /** The slice of the facade the tools use (a fake in unit tests, the real one otherwise). */
-export type Hal9000Tools = Pick<Hal9000, "list" | "spawn" | "stop" | "logs" | "exec">;
+export type Hal9000Tools = Pick<Hal9000, "list" | "spawn" | "stop" | "logs" | "exec" | "runTask" | "diff">;
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
 const workerName = z.string().min(1).max(128).describe("the worker's name (see list_workers)");
+const project = z
+  .string()
+  .min(1)
+  .optional()
+  .describe("the project directory on this host (relative to where hal9000 mcp server runs)");
+const branch = z
+  .union([z.boolean(), z.string().min(1)])
+  .optional()
+  .describe("a branch and checkout of its own: true for hal9000/<worker>, or the branch's name");
+const base = z
+  .string()
+  .min(1)
+  .optional()
+  .describe("where the branch starts (default HEAD); only with branch");
+const env = z
+  .record(z.string())
+  .optional()
+  .describe("extra environment for the worker (ANTHROPIC_API_KEY becomes its credential file)");
 
 /** The agent reads text; the JSON also goes along as structured content. */
 function ok(value: unknown, text?: string): CallToolResult {
@@ -73,12 +101,19 @@ function progressOf(extra: Extra): (message: string) => void {
   };
 }
 
+/** Only the options given: the facade's defaults (hal9000.conf, env) apply to the rest. */
+function defined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
 const summary = (w: WorkerInfo) => ({
   name: w.name,
   state: w.state,
   image: w.image,
   project: w.project,
   startedAt: w.startedAt,
+  branch: w.branch ?? null,
+  agent: w.agent?.state ?? null,
 });
 
 const execText = (r: ExecResult) =>
@@ -90,6 +125,45 @@ const execText = (r: ExecResult) =>
   ]
     .filter(Boolean)
     .join("\n");
+
+/** A task's step as one progress line, or undefined for the ones not worth telling. */
+function taskStep(e: TaskEvent): string | undefined {
+  switch (e.type) {
+    case "queued":
+      return e.message;
+    case "worker":
+      return `worker ${e.name} started`;
+    case "session":
+      return "claude started";
+    case "tool_use":
+      return `tool: ${e.name}`;
+    case "text":
+      return e.text.slice(0, 500);
+    case "branch":
+      return e.commit ? `committed ${e.files} files to ${e.branch}` : `nothing to commit on ${e.branch}`;
+    default:
+      return undefined;
+  }
+}
+
+const taskDoc = (r: TaskResult) => ({
+  worker: r.worker,
+  ok: r.ok,
+  result: r.text,
+  exitCode: r.exitCode,
+  costUsd: r.costUsd,
+  turns: r.turns,
+  branch: r.branch ?? null,
+});
+
+const diffText = (d: BranchDiff) =>
+  d.files.length === 0
+    ? `no changes on ${d.branch} since ${d.base.slice(0, 12)}`
+    : [
+        `${d.branch} (${d.commits.length} commits since ${d.base.slice(0, 12)}${d.uncommitted ? ", uncommitted changes" : ""})`,
+        d.stat,
+        d.patch,
+      ].join("\n");
 
 /** The server with every tool registered (not yet connected). */
 export function createHal9000Server(hal: Hal9000Tools): McpServer {
@@ -107,23 +181,32 @@ export function createHal9000Server(hal: Hal9000Tools): McpServer {
   server.registerTool(
     "spawn_worker",
     {
-      description: "Start a detached worker on a project directory of this host",
+      description:
+        "Start a detached worker (Claude Code in its own container) on a project of this host; with branch, on a branch and checkout of its own",
       inputSchema: {
-        project: z.string().min(1).optional().describe("absolute path of the project on this host"),
+        project,
         name: z.string().min(1).max(128).optional().describe("worker name (default: generated)"),
         image: z.string().min(1).optional().describe("worker image (default: WORKER_IMAGE)"),
         memory: z.string().optional().describe('memory limit, e.g. "2g"'),
+        branch,
+        base,
+        env,
       },
     },
-    guarded(async (args: { project?: string; name?: string; image?: string; memory?: string }) => {
-      const opts: SpawnOptions = { detach: true };
-      if (args.project !== undefined) opts.project = args.project;
-      if (args.name !== undefined) opts.name = args.name;
-      if (args.image !== undefined) opts.image = args.image;
-      if (args.memory !== undefined) opts.memory = args.memory;
-      const w = await hal.spawn(opts);
-      return ok(summary(w), `spawned ${w.name} (${w.state})`);
-    }),
+    guarded(
+      async (args: {
+        project?: string;
+        name?: string;
+        image?: string;
+        memory?: string;
+        branch?: boolean | string;
+        base?: string;
+        env?: Record<string, string>;
+      }) => {
+        const w = await hal.spawn(defined<SpawnOptions>({ detach: true, ...args }));
+        return ok(summary(w), `spawned ${w.name} (${w.state})${w.branch ? ` on branch ${w.branch}` : ""}`);
+      },
+    ),
   );
 
   server.registerTool(
@@ -154,68 +237,63 @@ export function createHal9000Server(hal: Hal9000Tools): McpServer {
     "run_task",
     {
       description:
-        "Give a worker's Claude a task (claude -p) and wait for its answer; progress notifications follow its steps",
+        "A headless task: a new worker on the project runs Claude (claude -p) on the prompt and is removed when it ends; with branch, its work is committed to that branch. Progress notifications follow its steps",
       inputSchema: {
-        worker: workerName,
         prompt: z.string().min(1).describe("the task"),
+        project,
+        branch,
+        base,
+        model: z.string().min(1).optional().describe("Claude's model (name or alias)"),
+        allowed_tools: z
+          .array(z.string().min(1))
+          .optional()
+          .describe('tools Claude may use without asking, e.g. ["Write", "Bash(npm test)"]'),
+        image: z.string().min(1).optional().describe("worker image (default: WORKER_IMAGE)"),
+        env,
+        keep: z.boolean().optional().describe("keep the stopped worker container"),
         timeout_seconds: z.number().int().positive().max(7200).optional(),
       },
     },
-    guarded(async (args: { worker: string; prompt: string; timeout_seconds?: number }, extra) => {
-      const progress = progressOf(extra);
-      let buffered = "";
-      let result: { result?: string; is_error?: boolean; total_cost_usd?: number } | undefined;
-      const onLine = (line: string) => {
-        let event: {
-          type?: string;
-          subtype?: string;
-          message?: { content?: { type?: string; name?: string; text?: string }[] };
-        } & Record<string, unknown>;
-        try {
-          event = JSON.parse(line);
-        } catch {
-          return;
-        }
-        if (event.type === "result") result = event as typeof result;
-        else if (event.type === "assistant") {
-          for (const block of event.message?.content ?? []) {
-            if (block.type === "tool_use") progress(`tool: ${block.name}`);
-            else if (block.type === "text" && block.text) progress(block.text.slice(0, 500));
-          }
-        } else if (event.type === "system" && event.subtype === "init") progress("claude started");
-      };
-      const r = await hal.exec(
-        args.worker,
-        ["claude", "-p", args.prompt, "--output-format", "stream-json", "--verbose"],
-        {
-          ...(args.timeout_seconds ? { timeoutMs: args.timeout_seconds * 1000 } : {}),
-          onOutput: (chunk, stream) => {
-            if (stream !== "stdout") return;
-            buffered += chunk;
-            let nl = buffered.indexOf("\n");
-            while (nl >= 0) {
-              onLine(buffered.slice(0, nl));
-              buffered = buffered.slice(nl + 1);
-              nl = buffered.indexOf("\n");
-            }
-          },
+    guarded(
+      async (
+        args: {
+          prompt: string;
+          project?: string;
+          branch?: boolean | string;
+          base?: string;
+          model?: string;
+          allowed_tools?: string[];
+          image?: string;
+          env?: Record<string, string>;
+          keep?: boolean;
+          timeout_seconds?: number;
         },
-      );
-      if (buffered) onLine(buffered);
-      if (!result)
-        return toolError({
-          message: `claude in ${args.worker} gave no result (exit ${r.exitCode})`,
-          hint: r.stderr.slice(-500) || undefined,
-        });
-      const doc = {
-        worker: args.worker,
-        result: result.result ?? "",
-        isError: result.is_error === true,
-        exitCode: r.exitCode,
-        costUsd: result.total_cost_usd ?? null,
-      };
-      return { ...ok(doc, doc.result), isError: doc.isError };
-    }),
+        extra,
+      ) => {
+        const progress = progressOf(extra);
+        const { allowed_tools, timeout_seconds, ...rest } = args;
+        const task = hal.runTask(
+          defined<TaskOptions>({
+            ...rest,
+            allowedTools: allowed_tools,
+            timeoutMs: timeout_seconds === undefined ? undefined : timeout_seconds * 1000,
+            // The client cancelling the call stops the task's worker.
+            signal: extra.signal,
+          }),
+        );
+        for await (const e of task) {
+          const step = taskStep(e);
+          if (step) progress(step);
+        }
+        const doc = taskDoc(await task.result);
+        const lines = [doc.result || `task ended (exit ${doc.exitCode})`];
+        if (doc.branch)
+          lines.push(
+            `branch ${doc.branch.name}: ${doc.branch.commit ? `commit ${doc.branch.commit}` : "nothing to commit"}`,
+          );
+        return { ...ok(doc, lines.join("\n")), isError: !doc.ok };
+      },
+    ),
   );
 
   server.registerTool(
@@ -236,22 +314,13 @@ export function createHal9000Server(hal: Hal9000Tools): McpServer {
   server.registerTool(
     "diff",
     {
-      description: "Show the worker's changes to its project: git status and diff in /workspace",
+      description:
+        "What a worker spawned with branch changed against its base: commits, uncommitted edits, stat and patch (also after it stopped)",
       inputSchema: { worker: workerName },
     },
     guarded(async (args: { worker: string }) => {
-      const r = await hal.exec(args.worker, [
-        "bash",
-        "-lc",
-        "cd /workspace && git status --short && git --no-pager diff HEAD --stat && git --no-pager diff HEAD",
-      ]);
-      if (r.exitCode !== 0) {
-        return toolError({
-          message: `no diff from ${args.worker}: ${r.stderr.trim() || `exit ${r.exitCode}`}`,
-          hint: "diff needs a git repository mounted at /workspace and git in the worker image",
-        });
-      }
-      return ok({ worker: args.worker, diff: r.stdout }, r.stdout || "no changes");
+      const d = await hal.diff(args.worker);
+      return ok(d, diffText(d));
     }),
   );
 

@@ -61,6 +61,14 @@ module.exports = {
       from: {},
       to: { circular: true },
     },
+    {
+      name: "engine-only-in-core-engine",
+      comment:
+        "only packages/core/src/engine speaks the Engine API (dockerode); everything else asks its Engine client",
+      severity: "error",
+      from: { pathNot: `${CORE}engine/` },
+      to: { path: "(^|/)node_modules/(@types/)?dockerode/" },
+    },
     ...wingRules,
     ...packageRules,
   ],

@@ -1,13 +1,15 @@
 import type { Readable } from "node:stream";
 import {
   BuildFailedError,
+  type BuildMessage,
   type Dockerode,
-  describeDockerHost,
-  explainDockerError,
+  DockerUnavailableError,
+  dockerEngine,
+  engineMessage,
   logFor,
 } from "@hal9000/core";
 import { packContext } from "./build-context.js";
-import { BuildStreamParser, interpretBuildMessage } from "./build-stream.js";
+import { interpretBuildMessage } from "./build-stream.js";
 import { currentImageId, removeReplacedImage } from "./replaced-image.js";
 
 const log = logFor("images:build");
@@ -39,9 +41,10 @@ export interface BuiltContext {
  * the signal's reason and closes the request, which stops the build on the daemon.
  */
 export async function buildContextDir(opts: ContextBuildOptions): Promise<BuiltContext> {
-  const { docker, tag, signal } = opts;
+  const { tag, signal } = opts;
+  const engine = dockerEngine(opts.docker);
   signal?.throwIfAborted();
-  const previousId = await currentImageId(docker, tag);
+  const previousId = await currentImageId(engine, tag);
   const tar = packContext(opts.contextDir);
   // The request pipes the archive without listening for its errors: an unreadable file
   // must fail this build, not crash the process.
@@ -52,29 +55,23 @@ export async function buildContextDir(opts: ContextBuildOptions): Promise<BuiltC
   let lastStep: string | undefined;
   let id: string | undefined;
   try {
-    let res: NodeJS.ReadableStream;
+    let messages: AsyncIterable<BuildMessage>;
     try {
-      res = (await docker.buildImage(tar, {
-        t: tag,
+      messages = await engine.images.build(tar, {
+        tag,
         dockerfile: opts.dockerfile ?? "Dockerfile",
         buildargs: opts.buildargs ?? {},
         labels: opts.labels ?? {},
-        nocache: opts.noCache === true,
-        rm: true,
-        forcerm: true,
-        // The classic builder, whose JSON stream is parsed below (BuildKit sends protobuf traces).
-        version: "1",
-        abortSignal: signal,
-      } as Dockerode.ImageBuildOptions)) as NodeJS.ReadableStream;
+        noCache: opts.noCache === true,
+        ...(signal && { signal }),
+      });
     } catch (err) {
       if (signal?.aborted) throw signal.reason;
       if (packError) throw packError;
-      throw rejected(err, tag, docker);
+      throw rejected(err, tag);
     }
-    const parser = new BuildStreamParser();
-    const handle = (chunk: string | Buffer | undefined) => {
-      const messages = chunk === undefined ? parser.end() : parser.push(chunk);
-      for (const msg of messages) {
+    try {
+      for await (const msg of messages) {
         for (const out of interpretBuildMessage(msg)) {
           if (out.kind === "error") {
             const where = lastStep ? ` at ${lastStep}` : "";
@@ -90,11 +87,8 @@ export async function buildContextDir(opts: ContextBuildOptions): Promise<BuiltC
           }
         }
       }
-    };
-    try {
-      for await (const chunk of res) handle(chunk as Buffer);
-      handle(undefined);
     } catch (err) {
+      if (err instanceof BuildFailedError) throw err;
       if (signal?.aborted) throw signal.reason;
       throw packError ?? err;
     }
@@ -106,20 +100,21 @@ export async function buildContextDir(opts: ContextBuildOptions): Promise<BuiltC
       hint: "run the build again with DEBUG=hal9000:* to see the daemon's output",
     });
   }
-  const image = await docker.getImage(tag).inspect();
-  if (previousId) await removeReplacedImage(docker, previousId, image.Id);
+  const image = await engine.images.inspect(tag);
+  if (!image) {
+    throw new BuildFailedError(`the image ${tag} was gone right after its build`, {
+      hint: "something removed it meanwhile; run the build again",
+    });
+  }
+  if (previousId) await removeReplacedImage(engine, previousId, image.Id);
   return { tag, id: image.Id, size: image.Size };
 }
 
 /** The daemon refused the build before streaming (bad Dockerfile, bad option): keep its words. */
-function rejected(err: unknown, tag: string, docker: Dockerode): Error {
-  const e = err as { statusCode?: number; json?: { message?: string } | null; message?: string };
-  if (e.statusCode !== undefined) {
-    const message = (e.json?.message ?? e.message ?? String(err)).trim();
-    return new BuildFailedError(`building ${tag} failed: ${message}`, {
-      hint: "the daemon rejected the build before it started; fix the Dockerfile or the build options",
-      cause: err,
-    });
-  }
-  return explainDockerError(err, describeDockerHost(docker));
+function rejected(err: unknown, tag: string): Error {
+  if (err instanceof DockerUnavailableError) return err;
+  return new BuildFailedError(`building ${tag} failed: ${engineMessage(err)}`, {
+    hint: "the daemon rejected the build before it started; fix the Dockerfile or the build options",
+    cause: err,
+  });
 }

@@ -1,52 +1,24 @@
+import { type BuildMessage, JsonLineSplitter } from "@hal9000/core";
+
 /**
  * The daemon's /build response is newline-delimited JSON, split across chunks at any
  * byte. A failing step does not fail the HTTP request: it arrives as an `errorDetail` /
  * `error` message in the stream (dockerode's followProgress ignores it), so every
  * message is read here.
  */
-export interface BuildMessage {
-  stream?: string;
-  status?: string;
-  progress?: string;
-  id?: string;
-  aux?: { ID?: string };
-  error?: string;
-  errorDetail?: { code?: number; message?: string };
-}
-
 export type BuildOutput =
   | { kind: "step"; message: string }
   | { kind: "log"; message: string }
   | { kind: "image-id"; id: string }
   | { kind: "error"; message: string; code?: number };
 
-/** Splits a chunked JSON-lines stream into messages; keeps a partial last line for the next chunk. */
-export class BuildStreamParser {
-  private buffer = "";
-
-  push(chunk: string | Buffer): BuildMessage[] {
-    this.buffer += chunk.toString();
-    const lines = this.buffer.split(/\r?\n/);
-    this.buffer = lines.pop() ?? "";
-    return lines.flatMap(parseLine);
-  }
-
-  /** Whatever is left when the stream ends (the daemon may omit the last newline). */
-  end(): BuildMessage[] {
-    const rest = this.buffer;
-    this.buffer = "";
-    return parseLine(rest);
-  }
-}
-
-function parseLine(line: string): BuildMessage[] {
-  const text = line.trim();
-  if (!text) return [];
-  try {
-    return [JSON.parse(text) as BuildMessage];
-  } catch {
-    // Not JSON (a proxy's error page, say): keep it visible as output rather than drop it.
-    return [{ stream: text }];
+/**
+ * Splits a chunked JSON-lines stream into messages (core's one splitter, also used for
+ * events); a line that is not JSON (a proxy's error page, say) stays visible as output.
+ */
+export class BuildStreamParser extends JsonLineSplitter<BuildMessage> {
+  constructor() {
+    super((line) => ({ stream: line }));
   }
 }
 
@@ -76,3 +48,5 @@ export function interpretBuildMessage(msg: BuildMessage): BuildOutput[] {
   }
   return out;
 }
+
+export type { BuildMessage };

@@ -2,11 +2,11 @@ import { access, constants, rm, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import {
   type Dockerode,
+  dockerEngine,
   HAL9000_VERSION,
   InvalidInputError,
   LABEL_VERSION,
   logFor,
-  pingDocker,
 } from "@hal9000/core";
 import { prepareContext } from "./build-context.js";
 import { buildContextDir } from "./build-context-dir.js";
@@ -83,7 +83,8 @@ export async function buildImages(opts: BuildOptions): Promise<BuiltImage[]> {
   const cliBundle = targets.includes("parent") ? await checkCliBundle(opts.cliBundle) : undefined;
   opts.signal?.throwIfAborted();
 
-  const info = await pingDocker(opts.docker);
+  const engine = dockerEngine(opts.docker);
+  const info = await engine.ping();
   let claude: FetchedClaudeCli | undefined;
   if (needsClaude) {
     claude = await fetchClaudeCli({

@@ -1,11 +1,11 @@
-import { type Dockerode, logFor } from "@hal9000/core";
+import { type Engine, logFor } from "@hal9000/core";
 
 const log = logFor("images:build");
 
 /** The id the tag points at now, if any. */
-export async function currentImageId(docker: Dockerode, tag: string): Promise<string | undefined> {
+export async function currentImageId(engine: Engine, tag: string): Promise<string | undefined> {
   try {
-    return (await docker.getImage(tag).inspect()).Id;
+    return (await engine.images.inspect(tag))?.Id;
   } catch {
     return undefined;
   }
@@ -16,16 +16,12 @@ export async function currentImageId(docker: Dockerode, tag: string): Promise<st
  * (`<none>`), one per rebuild. Removes it when nothing else names it; an image a container
  * still uses, or another tag still names, stays (the daemon refuses, and that is fine).
  */
-export async function removeReplacedImage(
-  docker: Dockerode,
-  previousId: string,
-  newId: string,
-): Promise<void> {
+export async function removeReplacedImage(engine: Engine, previousId: string, newId: string): Promise<void> {
   if (previousId === newId) return;
   try {
-    const previous = await docker.getImage(previousId).inspect();
-    if ((previous.RepoTags ?? []).some((t) => t !== "<none>:<none>")) return;
-    await docker.getImage(previousId).remove({ noprune: false });
+    const previous = await engine.images.inspect(previousId);
+    if (!previous || (previous.RepoTags ?? []).some((t) => t !== "<none>:<none>")) return;
+    await engine.images.remove(previousId, { noprune: false });
     log("removed the image this build replaced: %s", previousId.slice(7, 19));
   } catch (err) {
     log("kept the replaced image %s: %s", previousId.slice(7, 19), (err as Error).message);

@@ -1,4 +1,4 @@
-import { type Dockerode, LABEL_VERSION } from "@hal9000/core";
+import { type Dockerode, dockerEngine, type Engine, type ImageDetails, LABEL_VERSION } from "@hal9000/core";
 import {
   BASE_IMAGE,
   IMAGE_TARGETS,
@@ -41,17 +41,18 @@ export async function imageSizeReport(
   docker: Dockerode,
   tags?: Partial<Record<ImageTarget, string>>,
 ): Promise<SizeReport> {
+  const engine = dockerEngine(docker);
   const report: SizeReport = { images: [], missing: [] };
   for (const target of IMAGE_TARGETS) {
     const tag = tags?.[target] ?? IMAGES[target].defaultTag;
-    const image = await inspect(docker, tag);
+    const image = await inspect(engine, tag);
     if (!image) {
       report.missing.push({ target, tag });
       continue;
     }
     const labels = image.Config?.Labels ?? {};
     const baseImage = labels[LABEL_BASE_IMAGE] ?? BASE_IMAGE;
-    const base = await inspect(docker, baseImage);
+    const base = await inspect(engine, baseImage);
     // Only a base whose layers start this image's layers says what the image added.
     const baseLayers = base?.RootFS?.Layers ?? [];
     const layers = image.RootFS?.Layers ?? [];
@@ -76,11 +77,6 @@ export async function imageSizeReport(
   return report;
 }
 
-async function inspect(docker: Dockerode, tag: string): Promise<Dockerode.ImageInspectInfo | undefined> {
-  try {
-    return await docker.getImage(tag).inspect();
-  } catch (err) {
-    if ((err as { statusCode?: number }).statusCode === 404) return undefined;
-    throw err;
-  }
+function inspect(engine: Engine, tag: string): Promise<ImageDetails | undefined> {
+  return engine.images.inspect(tag);
 }

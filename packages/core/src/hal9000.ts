@@ -7,7 +7,6 @@ import {
   resolveHome,
   SessionStore,
 } from "@hal9000/volumes";
-import type Docker from "dockerode";
 import type { BranchDiff } from "./branches/diff.js";
 import {
   type BranchContext,
@@ -26,7 +25,9 @@ import {
 import type { CoreContext } from "./context/context.js";
 import { pathContext } from "./context/host-paths.js";
 import { type CoordinatorOptions, runCoordinator } from "./coordinator/coordinator.js";
-import { assertLocalEngine, connectDocker, type DockerInfo, pingDocker } from "./engine/docker.js";
+import { assertLocalEngine, connectDocker, type Dockerode as Docker } from "./engine/docker.js";
+import { dockerEngine } from "./engine/docker-engine.js";
+import type { Engine, EngineInfo } from "./engine/engine.js";
 import {
   type AgentStateChange,
   type WaitOptions,
@@ -63,13 +64,15 @@ export interface Hal9000Options {
   flags?: Partial<Hal9000Config>;
   /** A Docker client; default DOCKER_HOST or the default socket. */
   docker?: Docker;
+  /** The engine client to speak through (default: one over `docker`). */
+  engine?: Engine;
   /** Base for relative project paths; default process.cwd(). */
   cwd?: string;
 }
 
 /**
- * The parent/worker model. Every operation that needs Docker pings it first, so an
- * unreachable daemon is one clear DockerUnavailableError; every failure is a Hal9000Error
+ * The parent/worker model. Every operation that needs Docker makes sure the daemon answered
+ * a ping (once per Hal9000), so an unreachable daemon is one clear DockerUnavailableError; every failure is a Hal9000Error
  * (or a volumes ConfigError/HomeError) with a message and a hint.
  */
 export class Hal9000 {
@@ -77,15 +80,17 @@ export class Hal9000 {
   readonly sources: Record<keyof Hal9000Config, ConfigSource>;
   readonly layout: HomeLayout;
   readonly docker: Docker;
+  readonly engine: Engine;
   readonly sessions: SessionStore;
   readonly #ctx: CoreContext;
 
-  private constructor(ctx: CoreContext) {
+  private constructor(ctx: CoreContext, docker: Docker) {
     this.#ctx = ctx;
+    this.docker = docker;
+    this.engine = ctx.engine;
     this.config = ctx.config;
     this.sources = ctx.sources;
     this.layout = ctx.layout;
-    this.docker = ctx.docker;
     this.sessions = ctx.sessions;
   }
 
@@ -96,15 +101,18 @@ export class Hal9000 {
     const { config, sources } = await loadConfig({ home, env, flags: options.flags });
     const layout = homeLayout(home, config);
     const docker = options.docker ?? connectDocker({ env });
-    return new Hal9000({
+    return new Hal9000(
+      {
+        engine: options.engine ?? dockerEngine(docker),
+        config,
+        sources,
+        layout,
+        sessions: new SessionStore(layout.sessions),
+        env,
+        paths: pathContext(layout.home, env, options.cwd ?? process.cwd()),
+      },
       docker,
-      config,
-      sources,
-      layout,
-      sessions: new SessionStore(layout.sessions),
-      env,
-      paths: pathContext(layout.home, env, options.cwd ?? process.cwd()),
-    });
+    );
   }
 
   /** True when this process runs inside the parent (HAL9000_HOST_HOME is set). */
@@ -112,8 +120,9 @@ export class Hal9000 {
     return this.#ctx.paths.insideParent;
   }
 
-  ping(): Promise<DockerInfo> {
-    return pingDocker(this.docker);
+  /** The daemon's version (asked once; a failed ping is asked again next time). */
+  ping(): Promise<EngineInfo> {
+    return this.engine.ping();
   }
 
   async startParent(opts: { image?: string } = {}): Promise<ParentStatus> {

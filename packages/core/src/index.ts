@@ -28,6 +28,28 @@ export {
   type WaitUntil,
   type WatchOptions,
 } from "./fleet/agent-watch.js";
+export { demuxLogBuffer, dockerEngine } from "./engine/docker-engine.js";
+export type {
+  BuildMessage,
+  BuildQuery,
+  ContainerClient,
+  ContainerCreateOptions,
+  ContainerDetails,
+  ContainerStats,
+  ContainerSummary,
+  Engine,
+  EngineEvent,
+  EngineInfo,
+  EventQuery,
+  ExecSession,
+  Filters,
+  ImageClient,
+  ImageDetails,
+  LogQuery,
+  TerminalSize,
+  WaitCondition,
+} from "./engine/engine.js";
+export { JsonLineSplitter, jsonLines } from "./engine/json-lines.js";
 export type { FleetStatus, WorkerStatus } from "./fleet/fleet.js";
 export {
   compareDockerTimes,
@@ -146,6 +168,6 @@ export {
 } from "./worker/hooks.js";
 export { ACTIVE_STATES, type WorkerInfo } from "./worker/info.js";
 export { limitsFromHostConfig, type WorkerLimitsInfo } from "./worker/limits.js";
-export { demuxLogBuffer, type LogOptions, workerLogPath } from "./worker/logs.js";
+export { type LogOptions, workerLogPath } from "./worker/logs.js";
 export { lastOutputLines, terminalText } from "./worker/terminal-text.js";
 export { FALLBACK_WORKER_USER, workerUser } from "./worker/user.js";

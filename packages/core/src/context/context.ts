@@ -1,10 +1,11 @@
 import type { ConfigSource, Hal9000Config, HomeLayout, SessionStore } from "@hal9000/volumes";
-import type Docker from "dockerode";
+import type { Engine } from "../engine/engine.js";
 import type { PathContext } from "./host-paths.js";
 
 /** What every operation needs: one per Hal9000 instance, built by Hal9000.open. */
 export interface CoreContext {
-  docker: Docker;
+  /** The one engine client every operation speaks through. */
+  engine: Engine;
   config: Hal9000Config;
   sources: Record<keyof Hal9000Config, ConfigSource>;
   layout: HomeLayout;

@@ -149,6 +149,11 @@ export function dockerMessage(err: unknown): string {
   return String(err);
 }
 
+/** The daemon's own words for a failure, also when it was already mapped to a Hal9000Error. */
+export function engineMessage(err: unknown): string {
+  return dockerMessage(err instanceof Hal9000Error && err.cause !== undefined ? err.cause : err);
+}
+
 /** True for failures to reach the daemon at all (as opposed to the daemon saying no). */
 export function isConnectionError(err: unknown): boolean {
   if (dockerStatus(err) !== undefined) return false;

@@ -6,7 +6,6 @@
  */
 import { stat } from "node:fs/promises";
 import { readHookEvents, workerStatePaths } from "@hal9000/volumes";
-import type Docker from "dockerode";
 import type { CoreContext } from "../context/context.js";
 import { Hal9000Error, InvalidInputError, NotFoundError } from "../vocabulary/errors.js";
 import { validateContainerName } from "../vocabulary/names.js";
@@ -41,7 +40,6 @@ export interface WatchOptions {
   notify?: boolean;
 }
 
-const containerName = (c: Docker.ContainerInfo) => (c.Names[0] ?? c.Id).replace(/^\//, "");
 const key = (s: AgentState) => `${s.state}\u0000${s.message ?? ""}`;
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -79,10 +77,10 @@ async function* followAgentStates(
   const tracked = new Map<string, { offset: number; last: string; state: AgentState }>();
   let firstRound = true;
   while (!opts.signal?.aborted) {
-    const containers = (await listWorkerContainers(ctx)).filter((c) => !only || only.has(containerName(c)));
+    const containers = (await listWorkerContainers(ctx)).filter((c) => !only || only.has(c.name));
     const present = new Set<string>();
     for (const c of containers) {
-      const name = containerName(c);
+      const name = c.name;
       present.add(name);
       const container = { state: c.State, status: c.Status };
       let t = tracked.get(name);
@@ -208,7 +206,7 @@ export async function waitForAgentStates(
       hint: "give the milliseconds to wait, e.g. { timeoutMs: 60000 }",
     });
   }
-  const existing = (await listWorkerContainers(ctx)).map(containerName);
+  const existing = (await listWorkerContainers(ctx)).map((c) => c.name);
   let names = opts.names;
   if (names === undefined || names.length === 0) names = existing;
   for (const n of names) {

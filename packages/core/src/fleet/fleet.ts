@@ -1,6 +1,5 @@
-import type Docker from "dockerode";
 import type { CoreContext } from "../context/context.js";
-import { dockerStatus, mapDockerError } from "../engine/docker.js";
+import type { ContainerDetails, ContainerSummary } from "../engine/engine.js";
 import { type ParentStatus, parentStatus, STOP_TIMEOUT_SECONDS } from "../parent/parent.js";
 import { markStopAll, withSpawnLock } from "../spawn/lock.js";
 import { collectOrphans, describeOrphans } from "../spawn/orphans.js";
@@ -8,8 +7,8 @@ import { Hal9000Error } from "../vocabulary/errors.js";
 import { logFor } from "../vocabulary/log.js";
 import { ACTIVE_STATES, type WorkerInfo } from "../worker/info.js";
 import { limitsFromHostConfig, type WorkerLimitsInfo } from "../worker/limits.js";
-import { findWorker, listWorkerContainers, listWorkers } from "../worker/list.js";
-import { type RawStats, type WorkerStats, workerStats } from "./stats.js";
+import { findWorker, inspectWorkers, listWorkerContainers } from "../worker/list.js";
+import { type WorkerStats, workerStats } from "./stats.js";
 
 const log = logFor("fleet");
 
@@ -29,24 +28,15 @@ export async function stopWorker(ctx: CoreContext, name: string): Promise<void> 
   await stopContainer(ctx, found, name);
 }
 
-async function stopContainer(ctx: CoreContext, c: Docker.ContainerInfo, name: string): Promise<void> {
-  const container = ctx.docker.getContainer(c.Id);
-  try {
-    await container.stop({ t: STOP_TIMEOUT_SECONDS });
-  } catch (err) {
-    // 304: already stopped; 404: an --rm worker removed itself meanwhile.
-    const status = dockerStatus(err);
-    if (status !== 304 && status !== 404) throw mapDockerError(err, ctx.docker, `stopping worker "${name}"`);
-  }
-  let info: Docker.ContainerInspectInfo | undefined;
-  try {
-    info = await container.inspect();
-    if (info.HostConfig.AutoRemove) {
-      await container.wait({ condition: "removed" });
-      info = undefined;
-    }
-  } catch (err) {
-    if (dockerStatus(err) !== 404) throw mapDockerError(err, ctx.docker, `inspecting worker "${name}"`);
+async function stopContainer(ctx: CoreContext, c: ContainerSummary, name: string): Promise<void> {
+  // Stopped already, or an --rm worker that removed itself meanwhile: both are fine.
+  await ctx.engine.containers.stop(c.Id, STOP_TIMEOUT_SECONDS, `stopping worker "${name}"`);
+  let info: ContainerDetails | undefined = await ctx.engine.containers.inspect(
+    c.Id,
+    `inspecting worker "${name}"`,
+  );
+  if (info?.HostConfig.AutoRemove) {
+    await ctx.engine.containers.removed(c.Id, `inspecting worker "${name}"`);
     info = undefined;
   }
   const now = new Date().toISOString();
@@ -94,7 +84,7 @@ export async function stopAllWorkers(ctx: CoreContext, calledAt = Date.now()): P
     if (orphans) log(orphans);
     return (await listWorkerContainers(ctx)).filter((c) => ACTIVE_STATES.has(c.State));
   });
-  const names = active.map((c) => (c.Names[0] ?? c.Id).replace(/^\//, ""));
+  const names = active.map((c) => c.name);
   const results = await Promise.allSettled(active.map((c, i) => stopContainer(ctx, c, names[i] ?? c.Id)));
   const failed = results.flatMap((r, i) =>
     r.status === "rejected" ? [`${names[i]}: ${(r.reason as Error).message}`] : [],
@@ -107,45 +97,26 @@ export async function stopAllWorkers(ctx: CoreContext, calledAt = Date.now()): P
   return names.sort();
 }
 
-async function oneShotStats(ctx: CoreContext, id: string): Promise<RawStats | undefined> {
-  try {
-    return (await ctx.docker.getContainer(id).stats({ stream: false })) as RawStats;
-  } catch (err) {
-    log("no stats for %s: %s", id.slice(0, 12), (err as Error).message);
-    return undefined;
-  }
-}
-
-/** Limits and user from the container (none when it was removed meanwhile). */
-async function workerHardening(
-  ctx: CoreContext,
-  id: string,
-): Promise<{ limits: WorkerLimitsInfo; user: string | null }> {
-  try {
-    const info = await ctx.docker.getContainer(id).inspect();
-    return { limits: limitsFromHostConfig(info.HostConfig), user: info.Config.User || null };
-  } catch (err) {
-    log("no inspect for %s: %s", id.slice(0, 12), (err as Error).message);
-    return { limits: limitsFromHostConfig(undefined), user: null };
-  }
-}
-
 /** Parent, workers with uptime/CPU/memory (one non-streaming stats call each, in parallel), records. */
 export async function fleetStatus(ctx: CoreContext): Promise<FleetStatus> {
   const [parent, workers, records] = await Promise.all([
     parentStatus(ctx),
-    listWorkers(ctx),
+    inspectWorkers(ctx),
     ctx.sessions.list(),
   ]);
   const now = new Date();
   const withStats = await Promise.all(
-    workers.map(async (w): Promise<WorkerStatus> => {
+    workers.map(async ({ info: w, details }): Promise<WorkerStatus> => {
       const running = w.state === "running";
-      const [raw, hardening] = await Promise.all([
-        running ? oneShotStats(ctx, w.id) : undefined,
-        workerHardening(ctx, w.id),
-      ]);
-      return { ...w, ...workerStats(raw, w.startedAt, running, now), ...hardening };
+      const raw = running ? await ctx.engine.containers.stats(w.id) : undefined;
+      if (running && !raw) log("no stats for %s", w.id.slice(0, 12));
+      return {
+        ...w,
+        ...workerStats(raw, w.startedAt, running, now),
+        // Limits and the UID:GID it runs as, from the one inspect the listing made.
+        limits: limitsFromHostConfig(details.HostConfig),
+        user: details.Config.User || null,
+      };
     }),
   );
   return {

@@ -8,9 +8,8 @@
  * The worker's Claude home is a bind mount, so nothing in it is lost either way.
  */
 import { randomBytes } from "node:crypto";
-import type Docker from "dockerode";
 import type { CoreContext } from "../context/context.js";
-import { dockerMessage, dockerStatus, mapDockerError } from "../engine/docker.js";
+import type { ContainerCreateOptions, ContainerDetails } from "../engine/engine.js";
 import { parentStatus } from "../parent/parent.js";
 import { withSpawnLock } from "../spawn/lock.js";
 import { isWorkerOf } from "../vocabulary/labels.js";
@@ -120,7 +119,7 @@ export function planNetworkRepairs(
 
 const validDate = (d: string | undefined): string | null => (d && !d.startsWith("0001-") ? d : null);
 
-export function workerNetwork(info: Docker.ContainerInspectInfo): WorkerNetwork {
+export function workerNetwork(info: ContainerDetails): WorkerNetwork {
   return {
     name: info.Name.replace(/^\//, ""),
     id: info.Id,
@@ -135,13 +134,10 @@ export function workerNetwork(info: Docker.ContainerInspectInfo): WorkerNetwork 
  * from its inspect data except the pinned NetworkMode. The image is the name it was
  * created from, as `hal9000 list` shows it.
  */
-export function recreateOptions(
-  info: Docker.ContainerInspectInfo,
-  parentName: string,
-): Docker.ContainerCreateOptions {
+export function recreateOptions(info: ContainerDetails, parentName: string): ContainerCreateOptions {
   const c = info.Config;
-  const options: Docker.ContainerCreateOptions = {
-    name: info.Name.replace(/^\//, ""),
+  const options: ContainerCreateOptions = {
+    name: info.name,
     Image: c.Image,
     Cmd: c.Cmd ?? undefined,
     Entrypoint: c.Entrypoint ?? undefined,
@@ -163,16 +159,11 @@ export function recreateOptions(
   return options;
 }
 
-async function inspect(ctx: CoreContext, id: string): Promise<Docker.ContainerInspectInfo | undefined> {
-  try {
-    return await ctx.docker.getContainer(id).inspect();
-  } catch (err) {
-    if (dockerStatus(err) === 404) return undefined;
-    throw mapDockerError(err, ctx.docker, `inspecting worker ${id.slice(0, 12)}`);
-  }
+function inspect(ctx: CoreContext, id: string): Promise<ContainerDetails | undefined> {
+  return ctx.engine.containers.inspect(id, `inspecting worker ${id.slice(0, 12)}`);
 }
 
-async function recordRunning(ctx: CoreContext, name: string, info: Docker.ContainerInspectInfo) {
+async function recordRunning(ctx: CoreContext, name: string, info: ContainerDetails) {
   await ctx.sessions
     .update(name, {
       id: info.Id,
@@ -185,10 +176,14 @@ async function recordRunning(ctx: CoreContext, name: string, info: Docker.Contai
 }
 
 async function restartWorker(ctx: CoreContext, repair: NetworkRepair): Promise<RepairResult> {
-  const container = ctx.docker.getContainer(repair.id);
   // Docker keeps an --rm worker through a restart (it sets AutoRemove aside while stopping).
-  await container.restart({ t: REPAIR_STOP_TIMEOUT_SECONDS });
-  const info = await container.inspect();
+  await ctx.engine.containers.restart(
+    repair.id,
+    REPAIR_STOP_TIMEOUT_SECONDS,
+    `restarting worker "${repair.name}"`,
+  );
+  const info = await inspect(ctx, repair.id);
+  if (!info) return { ...repair, ok: false, error: "it was removed meanwhile" };
   await recordRunning(ctx, repair.name, info);
   return { ...repair, ok: info.State.Running, newId: info.Id };
 }
@@ -222,29 +217,30 @@ async function recreateWorker(
           [workerNetwork(info)],
         )[0];
       if (!info || !again || again.action !== "recreate") return { ...repair, ok: true, newId: info?.Id };
-      const old = ctx.docker.getContainer(info.Id);
+      const containers = ctx.engine.containers;
       const aside = `${repair.name.slice(0, 100)}.replaced-${randomBytes(3).toString("hex")}`;
-      await old.rename({ name: aside });
-      let created: Docker.Container;
+      await containers.rename(info.Id, aside);
+      let created: string;
       try {
-        created = await ctx.docker.createContainer(recreateOptions(info, parentName));
+        created = await containers.create(
+          recreateOptions(info, parentName),
+          `recreating worker "${repair.name}"`,
+        );
       } catch (err) {
-        await old.rename({ name: repair.name }).catch(() => undefined);
-        throw mapDockerError(err, ctx.docker, `recreating worker "${repair.name}"`);
+        await containers.rename(info.Id, repair.name).catch(() => undefined);
+        throw err;
       }
-      await old.remove({ force: true }).catch((err: unknown) => {
-        if (dockerStatus(err) !== 404)
-          throw mapDockerError(err, ctx.docker, `removing the old "${repair.name}"`);
-      });
+      await containers.remove(info.Id, `removing the old "${repair.name}"`);
       try {
-        await created.start();
+        await containers.start(created, `starting the recreated worker "${repair.name}"`);
       } catch (err) {
-        await created.remove({ force: true }).catch(() => undefined);
+        await containers.remove(created).catch(() => undefined);
         const now = new Date().toISOString();
         await ctx.sessions.update(repair.name, { state: "ended", finishedAt: now }).catch(() => undefined);
-        throw mapDockerError(err, ctx.docker, `starting the recreated worker "${repair.name}"`);
+        throw err;
       }
-      const fresh = await created.inspect();
+      const fresh = await inspect(ctx, created);
+      if (!fresh) return { ...repair, ok: false, newId: created, error: "it was removed meanwhile" };
       await recordRunning(ctx, repair.name, fresh);
       return { ...repair, ok: fresh.State.Running, newId: fresh.Id };
     },
@@ -261,8 +257,7 @@ export async function repairWorkerNetworks(ctx: CoreContext, log: RepairLog): Pr
   if (parent.state !== "running" || !parent.id) return [];
   const running = (await listWorkerContainers(ctx)).filter((c) => c.State === "running");
   const infos = (await Promise.all(running.map((c) => inspect(ctx, c.Id)))).filter(
-    (i): i is Docker.ContainerInspectInfo =>
-      i !== undefined && isWorkerOf(i.Config.Labels ?? undefined, parent.name),
+    (i): i is ContainerDetails => i !== undefined && isWorkerOf(i.Config.Labels ?? undefined, parent.name),
   );
   const plan = planNetworkRepairs(
     { name: parent.name, id: parent.id, running: true, startedAt: parent.startedAt ?? null },
@@ -273,7 +268,7 @@ export async function repairWorkerNetworks(ctx: CoreContext, log: RepairLog): Pr
   const failed = (r: NetworkRepair, err: unknown): RepairResult => ({
     ...r,
     ok: false,
-    error: dockerMessage(err),
+    error: (err as Error).message,
   });
   const restarts = await Promise.all(
     plan

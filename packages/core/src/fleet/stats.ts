@@ -1,3 +1,5 @@
+import type { ContainerStats } from "../engine/engine.js";
+
 /** Figures for `hal9000 status`, computed the way `docker stats` does. */
 export interface WorkerStats {
   uptimeSeconds: number | null;
@@ -13,18 +15,8 @@ export const NO_STATS: WorkerStats = {
   memoryLimitBytes: null,
 };
 
-interface CpuStats {
-  cpu_usage?: { total_usage?: number; percpu_usage?: number[] };
-  system_cpu_usage?: number;
-  online_cpus?: number;
-}
-
 /** The subset of the Engine API's one-shot stats document hal9000 reads. */
-export interface RawStats {
-  cpu_stats?: CpuStats;
-  precpu_stats?: CpuStats;
-  memory_stats?: { usage?: number; limit?: number; stats?: Record<string, number> };
-}
+export type RawStats = ContainerStats;
 
 /** CPU use between the two samples of a non-streaming stats call, as a percentage of one CPU. */
 export function cpuPercent(stats: RawStats): number | null {

@@ -1,7 +1,6 @@
 import { watch as watchFiles } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { CoreContext } from "../context/context.js";
-import { mapDockerError } from "../engine/docker.js";
 import { LABEL_PARENT, LABEL_ROLE } from "../vocabulary/labels.js";
 
 export interface FleetWatchOptions {
@@ -38,18 +37,19 @@ export async function watchFleet(ctx: CoreContext, opts: FleetWatchOptions): Pro
   try {
     while (!signal.aborted) {
       try {
-        const stream = await ctx.docker.getEvents({
-          filters: { type: ["container"], label: [LABEL_ROLE] },
-        });
+        const events = await ctx.engine.events(
+          { filters: { type: ["container"], label: [LABEL_ROLE] }, what: "watching Docker events" },
+          signal,
+        );
         delay = 500;
         changed(); // whatever happened while nobody listened
-        await eachEvent(stream, signal, (e) => {
+        for await (const e of events) {
           const a = e.Actor?.Attributes ?? {};
           if (a[LABEL_PARENT] === parent || a.name === parent) changed();
-        });
+        }
       } catch (err) {
         if (signal.aborted) break;
-        opts.onError?.(mapDockerError(err, ctx.docker, "watching Docker events"));
+        opts.onError?.(err as Error);
       }
       await sleep(delay, undefined, { signal }).catch(() => undefined);
       delay = Math.min(delay * 2, 10_000);
@@ -57,44 +57,6 @@ export async function watchFleet(ctx: CoreContext, opts: FleetWatchOptions): Pro
   } finally {
     for (const w of watchers) w.close();
   }
-}
-
-interface DockerEvent {
-  Actor?: { Attributes?: Record<string, string> };
-}
-
-function eachEvent(stream: NodeJS.ReadableStream, signal: AbortSignal, fn: (e: DockerEvent) => void) {
-  return new Promise<void>((resolve, reject) => {
-    let buffer = "";
-    const onAbort = () => {
-      (stream as { destroy?: () => void }).destroy?.();
-      resolve();
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-    stream.on("data", (chunk: Buffer | string) => {
-      buffer += chunk.toString();
-      for (let i = buffer.indexOf("\n"); i >= 0; i = buffer.indexOf("\n")) {
-        const line = buffer.slice(0, i).trim();
-        buffer = buffer.slice(i + 1);
-        if (line === "") continue;
-        try {
-          fn(JSON.parse(line) as DockerEvent);
-        } catch {
-          // not an event: ignore
-        }
-      }
-    });
-    const done = () => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    };
-    stream.once("end", done);
-    stream.once("close", done);
-    stream.once("error", (err) => {
-      signal.removeEventListener("abort", onAbort);
-      reject(err);
-    });
-  });
 }
 
 /** `fn` after changes settle for `ms`, one call at a time; a change during a call runs it once more. */

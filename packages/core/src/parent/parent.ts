@@ -1,8 +1,8 @@
 import { CONFIG_KEYS, envName, type Hal9000Config, initHome } from "@hal9000/volumes";
-import type Docker from "dockerode";
 import type { CoreContext } from "../context/context.js";
 import { CONTAINER_SOCKET_PATH, HOST_HOME_ENV, PARENT_HOME_PATH, toHostPath } from "../context/host-paths.js";
-import { DEFAULT_SOCKET, dockerStatus, mapDockerError } from "../engine/docker.js";
+import { DEFAULT_SOCKET } from "../engine/docker.js";
+import type { ContainerCreateOptions, ContainerDetails } from "../engine/engine.js";
 import { ConflictError, NotFoundError, ParentNotRunningError } from "../vocabulary/errors.js";
 import { isOwned, LABEL_HOST_HOME, LABEL_ROLE, LABEL_VERSION } from "../vocabulary/labels.js";
 import { logFor } from "../vocabulary/log.js";
@@ -44,7 +44,7 @@ export interface ParentSpec {
  * mounted in, the host paths in its environment (bind-mount sources for workers it
  * spawns must be host paths), and the image's entrypoint (the coordinator) as main process.
  */
-export function parentCreateOptions(spec: ParentSpec): Docker.ContainerCreateOptions {
+export function parentCreateOptions(spec: ParentSpec): ContainerCreateOptions {
   const env: Record<string, string> = {
     ...spec.env,
     HAL9000_HOME: PARENT_HOME_PATH,
@@ -88,30 +88,25 @@ export function forwardedConfigEnv(ctx: Pick<CoreContext, "config" | "sources">)
 }
 
 /** The host path of the Docker socket this process talks to. */
-export function hostSocketPath(ctx: Pick<CoreContext, "docker" | "env" | "paths">): string {
+export function hostSocketPath(ctx: Pick<CoreContext, "engine" | "env" | "paths">): string {
   const fromParent = ctx.env[HOST_SOCKET_ENV];
   if (fromParent) return fromParent;
   if (ctx.paths.insideParent) return DEFAULT_SOCKET;
-  const socketPath = (ctx.docker.modem as unknown as { socketPath?: unknown }).socketPath;
-  return typeof socketPath === "string" && socketPath !== "" ? socketPath : DEFAULT_SOCKET;
+  return ctx.engine.socketPath ?? DEFAULT_SOCKET;
 }
 
 type Inspected =
   | { kind: "missing" }
-  | { kind: "foreign"; info: Docker.ContainerInspectInfo }
-  | { kind: "parent"; info: Docker.ContainerInspectInfo };
+  | { kind: "foreign"; info: ContainerDetails }
+  | { kind: "parent"; info: ContainerDetails };
 
 async function inspectParent(ctx: CoreContext): Promise<Inspected> {
   const name = ctx.config.parentName;
-  try {
-    const info = await ctx.docker.getContainer(name).inspect();
-    return isOwned(info.Config.Labels ?? undefined, "parent")
-      ? { kind: "parent", info }
-      : { kind: "foreign", info };
-  } catch (err) {
-    if (dockerStatus(err) === 404) return { kind: "missing" };
-    throw mapDockerError(err, ctx.docker, `inspecting parent "${name}"`);
-  }
+  const info = await ctx.engine.containers.inspect(name, `inspecting parent "${name}"`);
+  if (!info) return { kind: "missing" };
+  return isOwned(info.Config.Labels ?? undefined, "parent")
+    ? { kind: "parent", info }
+    : { kind: "foreign", info };
 }
 
 export function containerState(status: string | undefined): ContainerState {
@@ -180,26 +175,15 @@ export async function requireImage(
   image: string,
   target: "parent" | "worker",
 ): Promise<void> {
-  try {
-    await ctx.docker.getImage(image).inspect();
-  } catch (err) {
-    if (dockerStatus(err) === 404) {
-      const [key, configured] =
-        target === "worker"
-          ? ["WORKER_IMAGE", ctx.config.workerImage]
-          : ["PARENT_IMAGE", ctx.config.parentImage];
-      // `hal9000 build` makes the configured image only; any other one must come from elsewhere.
-      const hint =
-        image === configured
-          ? `build it with \`hal9000 build ${target}\``
-          : `check the name (\`docker image ls\`) or pull/load it into this Docker engine; leave it out to use ${key} (${configured})`;
-      throw new NotFoundError(`${target} image "${image}" not found in the local Docker engine`, {
-        hint,
-        cause: err,
-      });
-    }
-    throw mapDockerError(err, ctx.docker, `inspecting image "${image}"`);
-  }
+  if (await ctx.engine.images.inspect(image)) return;
+  const [key, configured] =
+    target === "worker" ? ["WORKER_IMAGE", ctx.config.workerImage] : ["PARENT_IMAGE", ctx.config.parentImage];
+  // `hal9000 build` makes the configured image only; any other one must come from elsewhere.
+  const hint =
+    image === configured
+      ? `build it with \`hal9000 build ${target}\``
+      : `check the name (\`docker image ls\`) or pull/load it into this Docker engine; leave it out to use ${key} (${configured})`;
+  throw new NotFoundError(`${target} image "${image}" not found in the local Docker engine`, { hint });
 }
 
 /** Idempotent: running → its status; stopped → started; missing → created and started. */
@@ -219,10 +203,10 @@ export async function startParent(ctx: CoreContext, opts: { image?: string } = {
       version: HAL9000_VERSION,
     };
     try {
-      await ctx.docker.createContainer(parentCreateOptions(spec));
+      await ctx.engine.containers.create(parentCreateOptions(spec), `creating parent "${name}"`);
       log("created parent %s from %s (home %s, socket %s)", name, image, spec.hostHome, spec.hostSocket);
     } catch (err) {
-      if (dockerStatus(err) !== 409) throw mapDockerError(err, ctx.docker, `creating parent "${name}"`);
+      if (!(err instanceof ConflictError)) throw err;
       log("parent %s created concurrently", name); // someone else won the race: use theirs
     }
     inspected = await inspectParent(ctx);
@@ -232,13 +216,10 @@ export async function startParent(ctx: CoreContext, opts: { image?: string } = {
     throw new NotFoundError(`parent "${name}" disappeared while starting`, { hint: "run the command again" });
   }
   const state = inspected.info.State.Status;
-  const container = ctx.docker.getContainer(inspected.info.Id);
-  try {
-    if (state === "paused") await container.unpause();
-    else if (state !== "running" && state !== "restarting") await container.start();
-  } catch (err) {
-    if (dockerStatus(err) !== 304) throw mapDockerError(err, ctx.docker, `starting parent "${name}"`);
-  }
+  const id = inspected.info.Id;
+  if (state === "paused") await ctx.engine.containers.unpause(id, `starting parent "${name}"`);
+  else if (state !== "running" && state !== "restarting")
+    await ctx.engine.containers.start(id, `starting parent "${name}"`);
   log("parent %s was %s, now started", name, state);
   return parentStatus(ctx);
 }
@@ -248,11 +229,7 @@ export async function stopParent(ctx: CoreContext): Promise<ParentStatus> {
   const name = ctx.config.parentName;
   const inspected = await inspectParent(ctx);
   if (inspected.kind !== "parent") return { name, state: "missing" };
-  try {
-    await ctx.docker.getContainer(inspected.info.Id).stop({ t: STOP_TIMEOUT_SECONDS });
-  } catch (err) {
-    if (dockerStatus(err) !== 304) throw mapDockerError(err, ctx.docker, `stopping parent "${name}"`);
-  }
+  await ctx.engine.containers.stop(inspected.info.Id, STOP_TIMEOUT_SECONDS, `stopping parent "${name}"`);
   log("parent %s stopped", name);
   return parentStatus(ctx);
 }
@@ -263,11 +240,7 @@ export async function restartParent(ctx: CoreContext): Promise<ParentStatus> {
   const inspected = await inspectParent(ctx);
   if (inspected.kind === "foreign") throw foreignError(name);
   if (inspected.kind === "missing") return startParent(ctx);
-  try {
-    await ctx.docker.getContainer(inspected.info.Id).restart({ t: STOP_TIMEOUT_SECONDS });
-  } catch (err) {
-    throw mapDockerError(err, ctx.docker, `restarting parent "${name}"`);
-  }
+  await ctx.engine.containers.restart(inspected.info.Id, STOP_TIMEOUT_SECONDS, `restarting parent "${name}"`);
   log("parent %s restarted", name);
   return parentStatus(ctx);
 }

@@ -1,7 +1,7 @@
 import { CONFIG_KEYS, type Hal9000Config, parseDockerSize, parseImage } from "@hal9000/volumes";
-import type Docker from "dockerode";
 import type { Owner } from "../context/host-paths.js";
 import { WORKER_HOME_PATH, WORKSPACE_PATH } from "../context/host-paths.js";
+import type { ContainerCreateOptions, MountSettings } from "../engine/engine.js";
 import { InvalidInputError } from "../vocabulary/errors.js";
 import {
   LABEL_BRANCH,
@@ -307,14 +307,14 @@ export function workerLabels(spec: WorkerSpec): Record<string, string> {
  * binaries gain nothing), limits on memory, CPU and processes, and the isolation guard
  * (no Docker socket, no DOCKER_HOST, nothing privileged) checks the finished request.
  */
-export function workerCreateOptions(spec: WorkerSpec): Docker.ContainerCreateOptions {
+export function workerCreateOptions(spec: WorkerSpec): ContainerCreateOptions {
   const user = spec.user ?? FALLBACK_WORKER_USER;
   if (user.uid === 0) {
     throw new InvalidInputError("refusing to run a worker as root (UID 0)", {
       hint: "workers run as the project's owner, or a non-root fallback UID",
     });
   }
-  const mounts: Docker.MountSettings[] = [];
+  const mounts: MountSettings[] = [];
   if (spec.project !== null) mounts.push({ Type: "bind", Source: spec.project, Target: WORKSPACE_PATH });
   mounts.push({ Type: "bind", Source: spec.workerHome, Target: WORKER_HOME_PATH });
   if (spec.identity) {
@@ -335,7 +335,7 @@ export function workerCreateOptions(spec: WorkerSpec): Docker.ContainerCreateOpt
   for (const dir of spec.readOnlyMounts ?? [])
     mounts.push({ Type: "bind", Source: dir, Target: dir, ReadOnly: true });
   const interactive = !spec.detach;
-  const options: Docker.ContainerCreateOptions = {
+  const options: ContainerCreateOptions = {
     name: spec.name,
     Image: spec.image,
     Tty: true,
@@ -369,7 +369,8 @@ export function workerCreateOptions(spec: WorkerSpec): Docker.ContainerCreateOpt
 /** A worker created but not started yet; `cleanup` removes everything spawn made. */
 export interface CreatedWorker {
   name: string;
-  container: Docker.Container;
+  /** Its container's id. */
+  id: string;
   spec: WorkerSpec;
   cleanup(): Promise<void>;
 }

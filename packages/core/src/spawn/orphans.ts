@@ -22,9 +22,8 @@ import {
   type SessionRecord,
   writeFileAtomic,
 } from "@hal9000/volumes";
-import type Docker from "dockerode";
 import type { CoreContext } from "../context/context.js";
-import { dockerStatus, mapDockerError } from "../engine/docker.js";
+import type { ContainerDetails } from "../engine/engine.js";
 import { isWorkerOf } from "../vocabulary/labels.js";
 import { logFor } from "../vocabulary/log.js";
 import { removeWorkerCredential } from "../worker/credential.js";
@@ -137,22 +136,13 @@ async function inspectWorker(
   ctx: CoreContext,
   name: string,
   parent: string,
-): Promise<Docker.ContainerInspectInfo | undefined> {
-  try {
-    const info = await ctx.docker.getContainer(name).inspect();
-    return isWorkerOf(info.Config.Labels ?? undefined, parent) ? info : undefined;
-  } catch (err) {
-    if (dockerStatus(err) === 404) return undefined;
-    throw mapDockerError(err, ctx.docker, `inspecting "${name}"`);
-  }
+): Promise<ContainerDetails | undefined> {
+  const info = await ctx.engine.containers.inspect(name, `inspecting "${name}"`);
+  return info && isWorkerOf(info.Config.Labels ?? undefined, parent) ? info : undefined;
 }
 
 async function removeContainer(ctx: CoreContext, id: string): Promise<void> {
-  try {
-    await ctx.docker.getContainer(id).remove({ force: true });
-  } catch (err) {
-    if (dockerStatus(err) !== 404) throw mapDockerError(err, ctx.docker, `removing ${id.slice(0, 12)}`);
-  }
+  await ctx.engine.containers.remove(id, `removing ${id.slice(0, 12)}`);
 }
 
 async function readRecord(ctx: CoreContext, name: string): Promise<SessionRecord | undefined> {
@@ -199,7 +189,7 @@ export async function collectOrphans(ctx: CoreContext): Promise<OrphanReport> {
   await clearSpawnIntent(ctx.layout);
   for (const c of await listWorkerContainers(ctx)) {
     if (c.State !== "created") continue;
-    const name = (c.Names[0] ?? c.Id).replace(/^\//, "");
+    const name = c.name;
     await removeContainer(ctx, c.Id);
     await removeWorkerCredential(ctx.layout, name);
     report.containers.push(name);

@@ -9,8 +9,6 @@
 import { mkdir, open, stat } from "node:fs/promises";
 import type { SessionRecord } from "@hal9000/volumes";
 import type { CoreContext } from "../context/context.js";
-import { registerWait } from "../engine/container-wait.js";
-import { dockerStatus } from "../engine/docker.js";
 import { WorkerExitedError } from "../vocabulary/errors.js";
 import { logFor } from "../vocabulary/log.js";
 import { workerLogPath } from "../worker/logs.js";
@@ -119,23 +117,14 @@ class Capture {
  * spawn goes on without the check.
  */
 export async function watchStart(ctx: CoreContext, created: CreatedWorker): Promise<StartWatch | undefined> {
-  const { container, spec } = created;
+  const { id, spec } = created;
+  const containers = ctx.engine.containers;
   const abort = new AbortController();
   let stream: NodeJS.ReadableStream | undefined;
   let exitCode: Promise<number>;
   try {
-    stream = (await container.attach({
-      stream: true,
-      stdout: true,
-      stderr: true,
-      abortSignal: abort.signal,
-    })) as unknown as NodeJS.ReadableStream;
-    ({ exitCode } = await registerWait(
-      ctx.docker,
-      container.id,
-      spec.removeOnExit ? "removed" : "next-exit",
-      abort.signal,
-    ));
+    stream = await containers.attach(id, { stdin: false, signal: abort.signal });
+    ({ exitCode } = await containers.wait(id, spec.removeOnExit ? "removed" : "next-exit", abort.signal));
   } catch (err) {
     abort.abort();
     (stream as { destroy?: () => void } | undefined)?.destroy?.();
@@ -183,7 +172,7 @@ export async function watchStart(ctx: CoreContext, created: CreatedWorker): Prom
       else {
         // The wait failed (not aborted: nothing aborted it yet): ask the container.
         log("waiting for %s: %s", created.name, (first.err as Error).message);
-        const state = await containerState(created);
+        const state = await containerState(ctx, created);
         if (state === "running") {
           close();
           return undefined;
@@ -198,12 +187,15 @@ export async function watchStart(ctx: CoreContext, created: CreatedWorker): Prom
   return watch;
 }
 
-async function containerState(created: CreatedWorker): Promise<"running" | "gone" | number | null> {
+async function containerState(
+  ctx: CoreContext,
+  created: CreatedWorker,
+): Promise<"running" | "gone" | number | null> {
   try {
-    const info = await created.container.inspect();
+    const info = await ctx.engine.containers.inspect(created.id);
+    if (!info) return "gone";
     return info.State.Running ? "running" : info.State.ExitCode;
-  } catch (err) {
-    if (dockerStatus(err) === 404) return "gone";
+  } catch {
     return "running"; // cannot tell: say nothing rather than something false
   }
 }
@@ -253,7 +245,7 @@ export async function reportEarlyExit(
   let finishedAt = new Date().toISOString();
   let startedAt: string | null = null;
   if (!exit.removed) {
-    const info = await created.container.inspect().catch(() => undefined);
+    const info = await ctx.engine.containers.inspect(created.id).catch(() => undefined);
     if (info) {
       exitCode ??= info.State.ExitCode;
       finishedAt = info.State.FinishedAt;
@@ -299,7 +291,7 @@ async function recordExit(
 ): Promise<void> {
   try {
     const current = await ctx.sessions.read(created.name);
-    if (!current || current.id !== created.container.id) return;
+    if (!current || current.id !== created.id) return;
     await ctx.sessions.update(created.name, {
       state: current.state === "ended" ? "ended" : exit.state,
       exitCode: exit.exitCode ?? current.exitCode,

@@ -4,10 +4,8 @@
  * and which Docker socket paths must never reach it.
  */
 import { removeMcpWorkerToken } from "@hal9000/volumes";
-import type Docker from "dockerode";
 import type { CoreContext } from "../context/context.js";
 import { type Owner, ownerOf, type ProjectDir, toHostPath } from "../context/host-paths.js";
-import { dockerStatus } from "../engine/docker.js";
 import { prepareWorkerMcp } from "../mcp/worker-mcp.js";
 import { hostSocketPath } from "../parent/parent.js";
 import { logFor } from "../vocabulary/log.js";
@@ -54,13 +52,12 @@ export async function resolveWorkerSecurity(
   return security;
 }
 
-async function containerExists(docker: Docker, name: string): Promise<boolean> {
-  try {
-    await docker.getContainer(name).inspect();
-    return true;
-  } catch (err) {
-    return dockerStatus(err) !== 404;
-  }
+/** True unless the engine says there is no such container (in doubt, it exists). */
+function containerExists(ctx: CoreContext, name: string): Promise<boolean> {
+  return ctx.engine.containers.inspect(name).then(
+    (info) => info !== undefined,
+    () => true,
+  );
 }
 
 /**
@@ -81,7 +78,7 @@ export async function prepareWorkerFiles(
     // Copies left by workers that are gone: no container, and no record saying it may come back
     // (a worker being recreated by recovery has no container for a moment).
     const inUse = async (n: string) =>
-      (await containerExists(ctx.docker, n)) ||
+      (await containerExists(ctx, n)) ||
       ((await ctx.sessions.read(n).catch(() => undefined))?.state ?? "ended") !== "ended";
     await pruneWorkerCredentials(ctx.layout, inUse).catch((err: unknown) =>
       log("pruning worker credentials: %s", (err as Error).message),

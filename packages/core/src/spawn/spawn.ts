@@ -6,10 +6,10 @@ import {
   type SessionRecord,
   workerHomePath,
 } from "@hal9000/volumes";
-import type Docker from "dockerode";
 import type { CoreContext } from "../context/context.js";
 import { resolveProject, toHostPath } from "../context/host-paths.js";
-import { dockerMessage, dockerStatus, mapDockerError } from "../engine/docker.js";
+import { engineMessage } from "../engine/docker.js";
+import type { ContainerDetails } from "../engine/engine.js";
 import { requireImage, requireRunningParent } from "../parent/parent.js";
 import {
   ConflictError,
@@ -128,30 +128,30 @@ export async function createWorker(
       await files.cleanup();
       if (!homeExisted) await removeWorkerHome(ctx.layout, name).catch(() => undefined);
     };
-    let container: Docker.Container;
+    let id: string;
     try {
-      container = await ctx.docker.createContainer(workerCreateOptions(spec));
+      id = await ctx.engine.containers.create(workerCreateOptions(spec), `creating worker "${name}"`);
     } catch (err) {
       await removeHome();
-      if (dockerStatus(err) === 409 && generated) {
+      if (err instanceof ConflictError && generated) {
         log("name %s taken, drawing another", name);
         continue;
       }
       throw createError(ctx, err, spec);
     }
     const cleanup = async () => {
-      await container.remove({ force: true }).catch(() => undefined);
+      await ctx.engine.containers.remove(id).catch(() => undefined);
       await ctx.sessions.remove(name).catch(() => undefined);
       await removeHome();
     };
     try {
-      await ctx.sessions.write(newRecord(spec, container.id));
+      await ctx.sessions.write(newRecord(spec, id));
     } catch (err) {
       await cleanup();
       throw err;
     }
-    log("created worker %s (%s) image %s project %s", name, container.id.slice(0, 12), image, spec.project);
-    return { name, container, spec, cleanup };
+    log("created worker %s (%s) image %s project %s", name, id.slice(0, 12), image, spec.project);
+    return { name, id, spec, cleanup };
   }
 }
 
@@ -174,13 +174,8 @@ function newRecord(spec: WorkerSpec, id: string): SessionRecord {
 }
 
 async function refuseTakenName(ctx: CoreContext, name: string): Promise<void> {
-  let info: Docker.ContainerInspectInfo;
-  try {
-    info = await ctx.docker.getContainer(name).inspect();
-  } catch (err) {
-    if (dockerStatus(err) === 404) return;
-    throw mapDockerError(err, ctx.docker, `checking the name "${name}"`);
-  }
+  const info = await ctx.engine.containers.inspect(name, `checking the name "${name}"`);
+  if (!info) return;
   throw takenName(name, isOwned(info.Config.Labels ?? undefined, "worker"));
 }
 
@@ -196,9 +191,8 @@ function takenName(name: string, ours: boolean): ConflictError {
 
 /** The daemon's refusals, in terms of what the user asked for. */
 function createError(ctx: CoreContext, err: unknown, spec: WorkerSpec): Error {
-  const message = dockerMessage(err);
-  const status = dockerStatus(err);
-  if (status === 409) return takenName(spec.name, false);
+  const message = engineMessage(err);
+  if (err instanceof ConflictError) return takenName(spec.name, false);
   if (/bind source path does not exist/i.test(message)) {
     if (spec.project !== null && message.includes(spec.project)) {
       return new InvalidInputError(`project directory "${spec.project}" does not exist on the Docker host`, {
@@ -222,41 +216,38 @@ function createError(ctx: CoreContext, err: unknown, spec: WorkerSpec): Error {
       },
     );
   }
-  if (/memory/i.test(message) && status === 400) {
+  if (/memory/i.test(message) && err instanceof InvalidInputError) {
     return new InvalidInputError(`WORKER_MEMORY ${ctx.config.workerMemory} was refused: ${message}`, {
       hint: "set WORKER_MEMORY to at least 6m in hal9000.conf",
       cause: err,
     });
   }
-  if (status === 404 && /no such image/i.test(message)) {
+  if (err instanceof NotFoundError && /no such image/i.test(message)) {
     return new NotFoundError(`worker image "${spec.image}" not found`, {
       hint: "build it with `hal9000 build worker`",
       cause: err,
     });
   }
-  if (status === 404 && /container/i.test(message))
+  if (err instanceof NotFoundError && /container/i.test(message))
     return new ParentNotRunningError(spec.parentName, { cause: err });
-  return mapDockerError(err, ctx.docker, `creating worker "${spec.name}"`);
+  return err instanceof Error ? err : new Error(String(err));
 }
 
 /** Starts a created worker and records it as running; on failure removes what spawn made. */
 export async function startWorker(ctx: CoreContext, created: CreatedWorker): Promise<WorkerInfo> {
-  const { container, name, spec } = created;
+  const { id, name, spec } = created;
   try {
-    await container.start();
+    await ctx.engine.containers.start(id, `starting worker "${name}"`);
   } catch (err) {
     await created.cleanup();
-    throw mapDockerError(err, ctx.docker, `starting worker "${name}"`);
+    throw err;
   }
-  let info: Docker.ContainerInspectInfo;
-  try {
-    info = await container.inspect();
-  } catch (err) {
-    if (dockerStatus(err) !== 404) throw mapDockerError(err, ctx.docker, `inspecting worker "${name}"`);
+  const info = await ctx.engine.containers.inspect(id, `inspecting worker "${name}"`);
+  if (!info) {
     // An --rm worker whose command already finished.
     return {
       name,
-      id: container.id,
+      id,
       image: spec.image,
       state: "removed",
       status: "exited and removed",
@@ -274,7 +265,7 @@ export async function startWorker(ctx: CoreContext, created: CreatedWorker): Pro
 }
 
 /** Only moves a record forward from "created": the coordinator may have seen the worker exit already. */
-async function recordStarted(ctx: CoreContext, name: string, info: Docker.ContainerInspectInfo) {
+async function recordStarted(ctx: CoreContext, name: string, info: ContainerDetails) {
   try {
     const current = await ctx.sessions.read(name);
     if (current?.state !== "created") return;

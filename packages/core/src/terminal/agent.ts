@@ -4,10 +4,8 @@
  * attaching (`send`).
  */
 import { stat } from "node:fs/promises";
-import type { Duplex } from "node:stream";
 import { readHookEvents, workerStatePaths } from "@hal9000/volumes";
 import type { CoreContext } from "../context/context.js";
-import { mapDockerError } from "../engine/docker.js";
 import { type AgentStateChange, waitForAgentStates } from "../fleet/agent-watch.js";
 import { ConflictError, InvalidInputError } from "../vocabulary/errors.js";
 import { findWorker } from "../worker/list.js";
@@ -35,33 +33,26 @@ async function runningWorker(ctx: CoreContext, name: string, what: string) {
       hint: `${what} needs a running worker; see \`hal9000 list\`, or spawn one with \`hal9000 spawn -d\``,
     });
   }
-  return ctx.docker.getContainer(found.Id);
+  return found.Id;
 }
 
 /** The caller's terminal on the worker's own session (the Claude TUI); returns 0 on detach, else its exit code. */
 export async function attachAgent(ctx: CoreContext, name: string, io: TerminalIO): Promise<number> {
-  const container = await runningWorker(ctx, name, "attach");
-  let stream: Duplex;
-  try {
-    stream = (await container.attach({
-      stream: true,
-      stdin: true,
-      stdout: true,
-      stderr: true,
-      hijack: true,
-      detachKeys: DETACH_KEYS,
-    })) as unknown as Duplex;
-  } catch (err) {
-    throw mapDockerError(err, ctx.docker, `attaching to worker "${name}"`);
-  }
+  const id = await runningWorker(ctx, name, "attach");
+  const containers = ctx.engine.containers;
+  const stream = await containers.attach(
+    id,
+    { stdin: true, detachKeys: DETACH_KEYS },
+    `attaching to worker "${name}"`,
+  );
   const exitCode = new Promise<void>((resolve) => {
     stream.once("end", resolve);
     stream.once("close", resolve);
   }).then(async () => {
-    const info = await container.inspect().catch(() => undefined);
+    const info = await containers.inspect(id).catch(() => undefined);
     return info?.State.Running === false ? info.State.ExitCode : 0; // still running: detached
   });
-  return runTerminal(io, { stream, resize: (size) => container.resize(size), exitCode });
+  return runTerminal(io, { stream, resize: (size) => containers.resize(id, size), exitCode });
 }
 
 export interface SendOptions {
@@ -83,14 +74,13 @@ export async function sendPrompt(
       hint: 'e.g. hal9000 send my-worker "run the tests"; `-` reads it from stdin',
     });
   }
-  const container = await runningWorker(ctx, name, "send");
+  const id = await runningWorker(ctx, name, "send");
   const write = async (text: string) => {
-    let stream: Duplex;
-    try {
-      stream = (await container.attach({ stream: true, stdin: true, hijack: true })) as unknown as Duplex;
-    } catch (err) {
-      throw mapDockerError(err, ctx.docker, `sending to worker "${name}"`);
-    }
+    const stream = await ctx.engine.containers.attach(
+      id,
+      { stdin: true, output: false },
+      `sending to worker "${name}"`,
+    );
     try {
       stream.write(text);
       await new Promise((r) => setTimeout(r, 50));

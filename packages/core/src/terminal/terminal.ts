@@ -1,8 +1,5 @@
 import type { Duplex } from "node:stream";
-import type Docker from "dockerode";
 import type { CoreContext } from "../context/context.js";
-import { registerWait } from "../engine/container-wait.js";
-import { mapDockerError } from "../engine/docker.js";
 import { requireRunningParent } from "../parent/parent.js";
 import type { CreatedWorker, SpawnOptions } from "../spawn/options.js";
 import { spawnWorker } from "../spawn/spawn.js";
@@ -84,21 +81,16 @@ export async function runInteractive(
 ): Promise<number> {
   let session: TerminalSession | undefined;
   const attach = async (created: CreatedWorker) => {
-    let stream: Duplex | undefined;
+    const what = `attaching to worker "${created.name}"`;
+    const containers = ctx.engine.containers;
+    // Attach and wait before start, so no output and no exit is missed.
+    const stream = await containers.attach(created.id, { stdin: true }, what);
     try {
-      // Attach and wait before start, so no output and no exit is missed.
-      stream = (await created.container.attach({
-        stream: true,
-        stdin: true,
-        stdout: true,
-        stderr: true,
-        hijack: true,
-      })) as unknown as Duplex;
-      const { exitCode } = await registerWait(ctx.docker, created.container.id, "next-exit");
-      session = { stream, resize: (size) => created.container.resize(size), exitCode };
+      const { exitCode } = await containers.wait(created.id, "next-exit");
+      session = { stream, resize: (size) => containers.resize(created.id, size), exitCode };
     } catch (err) {
-      stream?.destroy();
-      throw mapDockerError(err, ctx.docker, `attaching to worker "${created.name}"`);
+      stream.destroy();
+      throw err;
     }
   };
   try {
@@ -119,7 +111,7 @@ export async function attachShell(ctx: CoreContext, name: string, io: TerminalIO
       hint: "attach needs a running worker; see `hal9000 list`, or spawn a new one",
     });
   }
-  return execTerminal(ctx, ctx.docker.getContainer(found.Id), ["bash"], io, `attaching to worker "${name}"`);
+  return execTerminal(ctx, found.Id, ["bash"], io, `attaching to worker "${name}"`);
 }
 
 /** Runs a command in the running parent on the caller's terminal (e.g. the tmux dashboard). */
@@ -130,47 +122,16 @@ export async function execInParent(ctx: CoreContext, command: string[], io: Term
     });
   }
   const parent = await requireRunningParent(ctx);
-  return execTerminal(
-    ctx,
-    ctx.docker.getContainer(parent.id ?? parent.name),
-    command,
-    io,
-    `running ${command[0]} in the parent`,
-  );
+  return execTerminal(ctx, parent.id ?? parent.name, command, io, `running ${command[0]} in the parent`);
 }
 
 async function execTerminal(
   ctx: CoreContext,
-  container: Docker.Container,
+  ref: string,
   command: string[],
   io: TerminalIO,
   what: string,
 ): Promise<number> {
-  try {
-    const exec = await container.exec({
-      Cmd: command,
-      AttachStdin: true,
-      AttachStdout: true,
-      AttachStderr: true,
-      Tty: true,
-    });
-    const stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as unknown as Duplex;
-    const exitCode = new Promise<void>((resolve) => {
-      stream.once("end", resolve);
-      stream.once("close", resolve);
-    }).then(() => execExitCode(exec));
-    return await runTerminal(io, { stream, resize: (size) => exec.resize(size), exitCode });
-  } catch (err) {
-    throw mapDockerError(err, ctx.docker, what);
-  }
-}
-
-/** The exec's exit code; the daemon may need a moment after the stream closes to record it. */
-async function execExitCode(exec: Docker.Exec): Promise<number> {
-  for (let i = 0; ; i++) {
-    const info = await exec.inspect();
-    if (!info.Running && info.ExitCode !== null) return info.ExitCode;
-    if (i >= 50) return info.ExitCode ?? -1;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const exec = await ctx.engine.containers.exec(ref, command, what);
+  return runTerminal(io, { stream: exec.stream, resize: exec.resize, exitCode: exec.exitCode() });
 }

@@ -4,9 +4,7 @@
  * cannot fill the caller's memory; a timeout gives up waiting (the command itself is left to
  * the worker, as `docker exec` would).
  */
-import { PassThrough } from "node:stream";
 import type { CoreContext } from "../context/context.js";
-import { mapDockerError } from "../engine/docker.js";
 import { ConflictError, InvalidInputError } from "../vocabulary/errors.js";
 import { findWorker } from "./list.js";
 
@@ -68,71 +66,43 @@ export async function execInWorker(
     });
   }
   const what = `running ${command[0]} in worker "${name}"`;
-  try {
-    const container = ctx.docker.getContainer(found.Id);
-    const exec = await container.exec({
-      Cmd: command,
-      AttachStdout: true,
-      AttachStderr: true,
-      Tty: false,
-      ...(opts.cwd ? { WorkingDir: opts.cwd } : {}),
-      ...(opts.env ? { Env: Object.entries(opts.env).map(([k, v]) => `${k}=${v}`) } : {}),
-    });
-    const stream = await exec.start({ hijack: true, stdin: false });
-    const out = new PassThrough();
-    const err = new PassThrough();
-    const stdout = new Capped();
-    const stderr = new Capped();
-    out.on("data", (c: Buffer) => {
-      stdout.add(c);
-      opts.onOutput?.(c.toString("utf8"), "stdout");
-    });
-    err.on("data", (c: Buffer) => {
-      stderr.add(c);
-      opts.onOutput?.(c.toString("utf8"), "stderr");
-    });
-    ctx.docker.modem.demuxStream(stream, out, err);
-    const timeoutMs = opts.timeoutMs ?? 600_000;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      new Promise<void>((resolve) => {
-        stream.once("end", resolve);
-        stream.once("close", resolve);
-      }),
-      new Promise<void>((_, reject) => {
-        timer = setTimeout(
-          () =>
-            reject(
-              new InvalidInputError(
-                `${command[0]} in worker "${name}" ran longer than ${Math.round(timeoutMs / 1000)} s`,
-                {
-                  hint: "give it a longer timeout, or run it in the background (nohup … &)",
-                },
-              ),
+  const exec = await ctx.engine.containers.execPiped(found.Id, command, { cwd: opts.cwd, env: opts.env }, what);
+  const stdout = new Capped();
+  const stderr = new Capped();
+  exec.stdout.on("data", (c: Buffer) => {
+    stdout.add(c);
+    opts.onOutput?.(c.toString("utf8"), "stdout");
+  });
+  exec.stderr.on("data", (c: Buffer) => {
+    stderr.add(c);
+    opts.onOutput?.(c.toString("utf8"), "stderr");
+  });
+  const timeoutMs = opts.timeoutMs ?? 600_000;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    exec.ended,
+    new Promise<void>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new InvalidInputError(
+              `${command[0]} in worker "${name}" ran longer than ${Math.round(timeoutMs / 1000)} s`,
+              {
+                hint: "give it a longer timeout, or run it in the background (nohup … &)",
+              },
             ),
-          timeoutMs,
-        );
-      }),
-    ]).finally(() => {
-      clearTimeout(timer);
-      stream.destroy();
-    });
-    let exitCode = -1;
-    for (let i = 0; i < 50; i++) {
-      const info = await exec.inspect();
-      if (!info.Running && info.ExitCode !== null) {
-        exitCode = info.ExitCode;
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    return {
-      exitCode,
-      stdout: stdout.text(),
-      stderr: stderr.text(),
-      truncated: stdout.truncated || stderr.truncated,
-    };
-  } catch (e) {
-    throw mapDockerError(e, ctx.docker, what); // hal9000's own errors pass through
-  }
+          ),
+        timeoutMs,
+      );
+    }),
+  ]).finally(() => {
+    clearTimeout(timer);
+    exec.close();
+  });
+  return {
+    exitCode: await exec.exitCode(),
+    stdout: stdout.text(),
+    stderr: stderr.text(),
+    truncated: stdout.truncated || stderr.truncated,
+  };
 }

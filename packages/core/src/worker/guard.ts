@@ -4,7 +4,7 @@
  * gets the socket; this guard checks every worker's create request before it is sent.
  */
 import path from "node:path";
-import type Docker from "dockerode";
+import type { ContainerCreateOptions } from "../engine/engine.js";
 import { InvalidInputError } from "../vocabulary/errors.js";
 
 /** Where Docker's socket usually is (/var/run is a symlink to /run on current systems). */
@@ -51,7 +51,7 @@ export function assertNotDockerSocket(what: string, source: string, sockets: rea
  * `sockets` are extra host paths of the daemon's socket (e.g. the one this process uses).
  */
 export function assertWorkerIsolation(
-  options: Docker.ContainerCreateOptions,
+  options: ContainerCreateOptions,
   sockets: readonly string[] = [],
 ): void {
   const host = options.HostConfig ?? {};

@@ -1,4 +1,4 @@
-import type Docker from "dockerode";
+import type { ContainerDetails, ContainerSummary } from "../engine/engine.js";
 import {
   LABEL_BRANCH,
   LABEL_DETACHED,
@@ -33,16 +33,16 @@ export const ACTIVE_STATES: ReadonlySet<string> = new Set(["running", "paused", 
 
 const validDate = (d: string | undefined): string | null => (d && !d.startsWith("0001-") ? d : null);
 
-function describeState(state: Docker.ContainerInspectInfo["State"]): string {
+function describeState(state: ContainerDetails["State"]): string {
   if (state.Status === "running") return state.Paused ? "paused" : `running since ${state.StartedAt}`;
   if (state.Status === "exited") return `exited (${state.ExitCode})`;
   return state.Status;
 }
 
-export function workerInfoFromInspect(info: Docker.ContainerInspectInfo, status?: string): WorkerInfo {
+export function workerInfoFromInspect(info: ContainerDetails, status?: string): WorkerInfo {
   const labels = info.Config.Labels ?? {};
   return {
-    name: info.Name.replace(/^\//, ""),
+    name: info.name,
     id: info.Id,
     image: info.Config.Image,
     state: info.State.Status,
@@ -57,10 +57,10 @@ export function workerInfoFromInspect(info: Docker.ContainerInspectInfo, status?
   };
 }
 
-export function workerInfoFromList(c: Docker.ContainerInfo, startedAt: string | null): WorkerInfo {
+export function workerInfoFromList(c: ContainerSummary, startedAt: string | null): WorkerInfo {
   const labels = c.Labels ?? {};
   return {
-    name: (c.Names[0] ?? c.Id).replace(/^\//, ""),
+    name: c.name,
     id: c.Id,
     image: c.Image,
     state: c.State,

@@ -1,4 +1,4 @@
-import type Docker from "dockerode";
+import type { HostConfig } from "../engine/engine.js";
 
 /** A worker's resource limits as its container has them (null: none set). */
 export interface WorkerLimitsInfo {
@@ -11,7 +11,7 @@ export interface WorkerLimitsInfo {
 const positive = (n: number | null | undefined): number | null => (typeof n === "number" && n > 0 ? n : null);
 
 /** The limits in a container's HostConfig (0 or -1 mean none, as Docker reports them). */
-export function limitsFromHostConfig(host: Docker.HostConfig | undefined): WorkerLimitsInfo {
+export function limitsFromHostConfig(host: HostConfig | undefined): WorkerLimitsInfo {
   const nano = positive(host?.NanoCpus);
   return {
     memoryBytes: positive(host?.Memory),

@@ -1,10 +1,9 @@
 import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { PassThrough, Readable } from "node:stream";
-import type Docker from "dockerode";
+import { Readable } from "node:stream";
 import type { CoreContext } from "../context/context.js";
-import { dockerStatus, mapDockerError } from "../engine/docker.js";
+import type { ContainerSummary } from "../engine/engine.js";
 import { InvalidInputError, NotFoundError } from "../vocabulary/errors.js";
 import { validateContainerName } from "../vocabulary/names.js";
 import { findWorker } from "./list.js";
@@ -17,47 +16,6 @@ export interface LogOptions {
 /** `<logs>/<worker>.log`, written by the coordinator so --rm workers leave their output behind. */
 export function workerLogPath(logsDir: string, name: string): string {
   return join(logsDir, `${name}.log`);
-}
-
-/**
- * Splits the Engine API's multiplexed log format (8-byte header: stream type, 0, 0, 0,
- * big-endian length) into plain output. Containers with a TTY send raw bytes instead.
- */
-export function demuxLogBuffer(buf: Buffer): Buffer {
-  const parts: Buffer[] = [];
-  let offset = 0;
-  while (offset + 8 <= buf.length) {
-    const size = buf.readUInt32BE(offset + 4);
-    parts.push(buf.subarray(offset + 8, offset + 8 + size));
-    offset += 8 + size;
-  }
-  return Buffer.concat(parts);
-}
-
-/** A container's output as one plain stream (stdout and stderr together). */
-export async function containerLogStream(
-  docker: Docker,
-  container: Docker.Container,
-  opts: { follow: boolean; tail?: number; since?: number; tty: boolean },
-): Promise<NodeJS.ReadableStream> {
-  const base = {
-    stdout: true,
-    stderr: true,
-    since: opts.since ?? 0,
-    ...(opts.tail === undefined ? {} : { tail: opts.tail }),
-  };
-  if (!opts.follow) {
-    const buf = (await container.logs({ ...base, follow: false })) as unknown as Buffer;
-    return Readable.from([opts.tty ? buf : demuxLogBuffer(buf)]);
-  }
-  const raw = (await container.logs({ ...base, follow: true })) as unknown as NodeJS.ReadableStream;
-  if (opts.tty) return raw;
-  const out = new PassThrough();
-  docker.modem.demuxStream(raw, out, out);
-  raw.on("end", () => out.end());
-  raw.on("error", (err) => out.destroy(err));
-  out.on("close", () => (raw as Readable).destroy?.());
-  return out;
 }
 
 function lastLines(text: Buffer, n: number): Buffer {
@@ -81,26 +39,23 @@ export async function workerLogs(
   if (opts.tail !== undefined && (!Number.isInteger(opts.tail) || opts.tail < 0)) {
     throw new InvalidInputError(`invalid tail ${opts.tail}`, { hint: "give a whole number of lines >= 0" });
   }
-  let found: Docker.ContainerInfo | undefined;
+  let found: ContainerSummary | undefined;
   try {
     found = await findWorker(ctx, name);
   } catch (err) {
     if (!(err instanceof NotFoundError)) throw err;
   }
-  if (found) {
-    const container = ctx.docker.getContainer(found.Id);
-    try {
-      const info = await container.inspect();
-      return await containerLogStream(ctx.docker, container, {
-        follow: opts.follow ?? false,
-        tail: opts.tail,
-        tty: info.Config.Tty,
-      });
-    } catch (err) {
-      if (dockerStatus(err) !== 404)
-        throw mapDockerError(err, ctx.docker, `reading the logs of worker "${name}"`);
-    }
-  }
+  const info =
+    found && (await ctx.engine.containers.inspect(found.Id, `reading the logs of worker "${name}"`));
+  // Gone meanwhile (an --rm worker): its saved log below.
+  const live =
+    info &&
+    (await ctx.engine.containers.logs(
+      info.Id,
+      { follow: opts.follow ?? false, tail: opts.tail, tty: info.Config.Tty },
+      `reading the logs of worker "${name}"`,
+    ));
+  if (live) return live;
   const file = workerLogPath(ctx.layout.logs, name);
   const exists = await stat(file).then(
     (s) => s.isFile(),

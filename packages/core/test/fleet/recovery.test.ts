@@ -1,5 +1,5 @@
-import type Docker from "dockerode";
 import { describe, expect, it } from "vitest";
+import type { ContainerDetails } from "../../src/engine/engine.js";
 import {
   compareDockerTimes,
   joinedContainer,
@@ -109,6 +109,7 @@ describe("planNetworkRepairs", () => {
 const inspected = {
   Id: "c".repeat(64),
   Name: "/hal9000-worker-1",
+  name: "hal9000-worker-1",
   Image: "sha256:1234",
   Created: "2026-11-27T09:00:00Z",
   State: {
@@ -145,7 +146,7 @@ const inspected = {
     CapDrop: ["ALL"],
     Mounts: [{ Type: "bind", Source: "/home/u/.hal9000/workers/hal9000-worker-1", Target: "/home/worker" }],
   },
-} as unknown as Docker.ContainerInspectInfo;
+} as unknown as ContainerDetails;
 
 describe("recreateOptions", () => {
   it("keeps name, image, command, env, user, labels, mounts and limits; joins the parent by name", () => {

@@ -2,6 +2,7 @@ import { resolveConfig } from "@hal9000/volumes";
 import Docker from "dockerode";
 import { describe, expect, it } from "vitest";
 import { pathContext } from "../../src/context/host-paths.js";
+import { dockerEngine } from "../../src/engine/docker-engine.js";
 import { forwardedConfigEnv, hostSocketPath, parentCreateOptions } from "../../src/parent/parent.js";
 
 describe("parentCreateOptions", () => {
@@ -60,15 +61,19 @@ describe("hostSocketPath", () => {
   it("is the socket this client talks to on the host, the parent's recorded one inside it", () => {
     const paths = pathContext("/h", {}, "/");
     expect(
-      hostSocketPath({ docker: new Docker({ socketPath: "/run/user/1000/docker.sock" }), env: {}, paths }),
+      hostSocketPath({
+        engine: dockerEngine(new Docker({ socketPath: "/run/user/1000/docker.sock" })),
+        env: {},
+        paths,
+      }),
     ).toBe("/run/user/1000/docker.sock");
-    expect(hostSocketPath({ docker: new Docker({ host: "127.0.0.1", port: 2375 }), env: {}, paths })).toBe(
-      "/var/run/docker.sock",
-    );
+    expect(
+      hostSocketPath({ engine: dockerEngine(new Docker({ host: "127.0.0.1", port: 2375 })), env: {}, paths }),
+    ).toBe("/var/run/docker.sock");
     const inside = pathContext("/root/.hal9000", { HAL9000_HOST_HOME: "/home/u/.hal9000" }, "/");
     expect(
       hostSocketPath({
-        docker: new Docker({ socketPath: "/var/run/docker.sock" }),
+        engine: dockerEngine(new Docker({ socketPath: "/var/run/docker.sock" })),
         env: { HAL9000_HOST_DOCKER_SOCKET: "/run/docker.sock" },
         paths: inside,
       }),

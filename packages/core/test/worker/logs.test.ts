@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { demuxLogBuffer, workerLogPath } from "../../src/worker/logs.js";
+import { demuxLogBuffer } from "../../src/engine/docker-engine.js";
+import { workerLogPath } from "../../src/worker/logs.js";
 
 const frame = (stream: 1 | 2, text: string) => {
   const body = Buffer.from(text);

@@ -1,0 +1,63 @@
+import { readdir, rm, stat } from "node:fs/promises";
+import { join } from "node:path";
+import type { CoreContext } from "../context/context.js";
+import { workerLogPath } from "../worker/logs.js";
+import type { CoordinatorLog } from "./log.js";
+
+const DAY_MS = 86_400_000;
+/** coordinator.log is rotated (one generation kept) once it is this large. */
+export const COORDINATOR_LOG_MAX_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Drops session records finished more than LOG_RETENTION_DAYS ago and their logs, worker logs
+ * no record names that are as old, and a rotated coordinator log as old.
+ */
+export async function pruneRecordsAndLogs(
+  ctx: CoreContext,
+  days: number,
+  log: CoordinatorLog,
+): Promise<void> {
+  const logs = ctx.layout.logs;
+  const pruned = await ctx.sessions.prune(days);
+  for (const name of pruned) await rm(workerLogPath(logs, name), { force: true });
+  const cutoff = Date.now() - days * DAY_MS;
+  const { records } = await ctx.sessions.list();
+  const current = new Set(records.map((r) => r.name));
+  const isOld = async (file: string) => {
+    const st = await stat(file).catch(() => undefined);
+    return st !== undefined && st.mtimeMs < cutoff;
+  };
+  let stale = 0;
+  for (const entry of await readdir(logs).catch(() => [] as string[])) {
+    const file = join(logs, entry);
+    if (file === log.file) continue;
+    if (file === log.rotatedFile) {
+      if (await isOld(file)) await rm(file, { force: true });
+      continue;
+    }
+    if (!entry.endsWith(".log")) continue;
+    if (current.has(entry.slice(0, -".log".length))) continue;
+    if (await isOld(file)) {
+      await rm(file, { force: true });
+      stale++;
+    }
+  }
+  if (pruned.length > 0 || stale > 0) {
+    log.info(
+      `pruned ${pruned.length} session record(s) and ${pruned.length + stale} log(s) older than ${days} days`,
+    );
+  }
+}
+
+/** Rotates coordinator.log once it reaches COORDINATOR_LOG_MAX_BYTES (or `maxBytes`). */
+export async function rotateCoordinatorLog(
+  log: CoordinatorLog,
+  maxBytes = COORDINATOR_LOG_MAX_BYTES,
+): Promise<void> {
+  try {
+    if (await log.rotate(maxBytes))
+      log.info(`coordinator log rotated; the previous one is ${log.rotatedFile}`);
+  } catch (err) {
+    log.warn(`cannot rotate ${log.file}: ${(err as Error).message}`);
+  }
+}

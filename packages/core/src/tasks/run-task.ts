@@ -8,11 +8,9 @@
  * STOP_GRACE_SECONDS) and rejects with TaskAbortedError / TaskTimeoutError.
  */
 import type { TaskOutcome, TaskRecord } from "@hal9000/volumes";
-import type Docker from "dockerode";
 import { commitBranch } from "../branches/operations.js";
 import type { CoreContext } from "../context/context.js";
-import { registerWait } from "../engine/container-wait.js";
-import { dockerStatus } from "../engine/docker.js";
+import type { Engine } from "../engine/engine.js";
 import type { CreatedWorker, SpawnOptions } from "../spawn/options.js";
 import { spawnWorker } from "../spawn/spawn.js";
 import { InvalidInputError, isHal9000Error } from "../vocabulary/errors.js";
@@ -208,12 +206,8 @@ async function execute(
     // Attached and waited for before the start: every line and the exit are seen.
     let session: { stream: NodeJS.ReadableStream; exitCode: Promise<number> } | undefined;
     const beforeStart = async (created: CreatedWorker) => {
-      const stream = (await created.container.attach({
-        stream: true,
-        stdout: true,
-        stderr: true,
-      })) as unknown as NodeJS.ReadableStream;
-      const { exitCode } = await registerWait(ctx.docker, created.container.id, "next-exit");
+      const stream = await ctx.engine.containers.attach(created.id, { stdin: false });
+      const { exitCode } = await ctx.engine.containers.wait(created.id, "next-exit");
       exitCode.catch(() => undefined);
       session = { stream, exitCode };
     };
@@ -223,7 +217,7 @@ async function execute(
     onWorker(name);
     events.push({ type: "worker", name, image: info.image });
     log("task worker %s started", name);
-    const container = ctx.docker.getContainer(info.id);
+    const container = { engine: ctx.engine, id: info.id };
     if (!session) throw new Error("internal: the task's worker started without its output attached");
     const { stream, exitCode } = session;
 
@@ -397,19 +391,24 @@ function decideOutcome(
 }
 
 /** SIGTERM to Claude (docker-init forwards it), SIGKILL after the grace period; a gone container is fine. */
-async function stopContainer(container: Docker.Container): Promise<void> {
+async function stopContainer(container: TaskContainer): Promise<void> {
   try {
-    await container.stop({ t: STOP_GRACE_SECONDS });
+    await container.engine.containers.stop(container.id, STOP_GRACE_SECONDS);
   } catch (err) {
-    const status = dockerStatus(err);
-    if (status !== 304 && status !== 404) log("stopping task worker: %s", (err as Error).message);
+    log("stopping task worker: %s", (err as Error).message);
   }
+}
+
+/** The task's worker container, on the engine it runs on. */
+interface TaskContainer {
+  engine: Engine;
+  id: string;
 }
 
 /** The session record says how the task ended; the container goes unless kept. */
 async function finish(
   ctx: CoreContext,
-  container: Docker.Container,
+  container: TaskContainer,
   name: string,
   keep: boolean,
   outcome: Outcome,
@@ -418,9 +417,9 @@ async function finish(
 ): Promise<void> {
   if (!keep) {
     try {
-      await container.remove({ force: true });
+      await container.engine.containers.remove(container.id);
     } catch (err) {
-      if (dockerStatus(err) !== 404) log("removing task worker %s: %s", name, (err as Error).message);
+      log("removing task worker %s: %s", name, (err as Error).message);
     }
   }
   const finishedAt = new Date().toISOString();
@@ -481,11 +480,8 @@ async function spawnQueued(
       const info = await spawnWorker(ctx, opts, { beforeStart });
       if (signal.aborted) {
         // Stopped while spawning: the worker must not outlive the task.
-        await stopContainer(ctx.docker.getContainer(info.id));
-        await ctx.docker
-          .getContainer(info.id)
-          .remove({ force: true })
-          .catch(() => undefined);
+        await stopContainer({ engine: ctx.engine, id: info.id });
+        await ctx.engine.containers.remove(info.id).catch(() => undefined);
         throw new Error("stopped while the worker started");
       }
       return info;

@@ -8,6 +8,7 @@ import {
   LABEL_VERSION,
   logFor,
 } from "@hal9000/core";
+import { isImageReference } from "@hal9000/volumes";
 import { prepareContext } from "./build-context.js";
 import { buildContextDir } from "./build-context-dir.js";
 import type { BuildEvent } from "./build-event.js";
@@ -166,12 +167,9 @@ function checkTargets(targets: unknown): ImageTarget[] {
   return [...new Set(targets as ImageTarget[])];
 }
 
-// name[:tag], lower-case name components, optional registry host[:port] (Docker's reference grammar, simplified).
-const TAG_RE =
-  /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$/;
-
+/** name[:tag] in Docker's reference grammar (@hal9000/volumes'), without a digest: a build names a tag. */
 function checkTag(tag: string, target: ImageTarget): string {
-  if (typeof tag !== "string" || !TAG_RE.test(tag)) {
+  if (typeof tag !== "string" || !isImageReference(tag, { digest: false })) {
     throw new InvalidInputError(`"${String(tag)}" is not a valid image tag for ${target}`, {
       hint: "use name[:tag] in lower case, e.g. hal9000/worker:latest or registry.local:5000/hal9000/worker:1.0",
     });

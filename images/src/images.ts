@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+import { DEFAULT_PARENT_IMAGE, DEFAULT_WORKER_IMAGE, DEFAULT_WORKER_MINIMAL_IMAGE } from "@hal9000/volumes";
 
 export type ImageTarget = "parent" | "worker" | "worker-minimal";
 
@@ -16,21 +17,21 @@ export const IMAGES: Record<ImageTarget, ImageSpec> = {
   parent: {
     target: "parent",
     dockerfile: "Dockerfile.parent",
-    defaultTag: "hal9000/parent:latest",
+    defaultTag: DEFAULT_PARENT_IMAGE,
     description: "coordinator: Node 18, tmux and the bundled hal9000 CLI; no Claude CLI",
     claude: false,
   },
   worker: {
     target: "worker",
     dockerfile: "Dockerfile.worker-ultramin",
-    defaultTag: "hal9000/worker:latest",
+    defaultTag: DEFAULT_WORKER_IMAGE,
     description: "ultramin worker: the Claude CLI on bare Debian; no git, Node.js or Python",
     claude: true,
   },
   "worker-minimal": {
     target: "worker-minimal",
     dockerfile: "Dockerfile.worker-minimal",
-    defaultTag: "hal9000/worker-minimal:latest",
+    defaultTag: DEFAULT_WORKER_MINIMAL_IMAGE,
     description: "minimal worker: the ultramin worker plus git",
     claude: true,
   },

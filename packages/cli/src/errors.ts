@@ -2,6 +2,7 @@
  * How the one error boundary turns anything thrown into what a user sees: `code`,
  * one-line `message`, a `hint` (what to do) and the exit code.
  */
+import { isHal9000Error } from "@hal9000/volumes";
 
 /** Bad command line: unknown command or option, missing argument, missing confirmation. Exit 2. */
 export class UsageError extends Error {
@@ -37,19 +38,20 @@ const DEFAULT_HINT = "run again with --verbose for details";
 
 /**
  * Errors from the packages (Hal9000Error, VolumesError, ConfigError) carry `code` and `hint`;
- * they are recognised by shape, not class, so the bundled CLI and a linked package agree.
+ * they are recognised by their brand (isHal9000Error), not class, so the bundled CLI and a
+ * linked package agree.
  */
 export function reportOf(err: unknown): ErrorReport {
   if (err instanceof UsageError) {
     return { code: err.code, message: err.message, hint: err.hint, exitCode: 2 };
   }
   if (err instanceof Error) {
-    const shaped = err as Error & { code?: unknown; hint?: unknown; file?: unknown; line?: unknown };
-    // Package errors always have a `hint` property (maybe undefined); errno errors have a code but no hint.
-    const known = typeof shaped.code === "string" && "hint" in shaped;
-    const hint = typeof shaped.hint === "string" && shaped.hint !== "" ? shaped.hint : undefined;
+    const shaped = err as Error & { file?: unknown; line?: unknown };
+    // An errno error has a code too, but no brand: it is unexpected, so INTERNAL with the default hint.
+    const known = isHal9000Error(err) || err instanceof CancelledError ? err : undefined;
+    const hint = known?.hint ? known.hint : undefined;
     return {
-      code: known ? (shaped.code as string) : "INTERNAL",
+      code: known ? known.code : "INTERNAL",
       message: oneLine(withLocation(shaped.message, shaped.file, shaped.line)),
       hint: hint ?? (known ? undefined : DEFAULT_HINT),
       exitCode: 1,

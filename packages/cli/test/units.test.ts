@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+import { ConfigError } from "@hal9000/volumes";
 import { describe, expect, test } from "vitest";
 import { cliBundlePath } from "../src/bundle-path.js";
 import { CancelledError, reportOf, UsageError } from "../src/errors.js";
@@ -65,8 +66,7 @@ describe("errors", () => {
   });
 
   test("package errors keep their code and hint; config errors say where", () => {
-    const err = Object.assign(new Error('"x" is not a number'), {
-      code: "INVALID_CONFIG",
+    const err = new ConfigError('"x" is not a number', {
       hint: "use a number",
       file: "/h/config/hal9000.conf",
       line: 3,
@@ -75,6 +75,28 @@ describe("errors", () => {
       code: "INVALID_CONFIG",
       message: '/h/config/hal9000.conf:3: "x" is not a number',
       hint: "use a number",
+      exitCode: 1,
+    });
+  });
+
+  test("package errors are recognised by brand, also from another copy of the packages; a look-alike is not", () => {
+    // What a second bundled copy of @hal9000/core throws: another class, the same brand.
+    const otherCopy = Object.assign(new Error("no worker named w1"), {
+      code: "NOT_FOUND",
+      hint: "see the workers with `hal9000 list`",
+      [Symbol.for("hal9000.error")]: true,
+    });
+    expect(reportOf(otherCopy)).toEqual({
+      code: "NOT_FOUND",
+      message: "no worker named w1",
+      hint: "see the workers with `hal9000 list`",
+      exitCode: 1,
+    });
+    const lookAlike = Object.assign(new Error("EACCES: permission denied"), { code: "EACCES", hint: "x" });
+    expect(reportOf(lookAlike)).toEqual({
+      code: "INTERNAL",
+      message: "EACCES: permission denied",
+      hint: "run again with --verbose for details",
       exitCode: 1,
     });
   });

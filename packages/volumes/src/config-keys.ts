@@ -4,6 +4,13 @@
  */
 import { posix } from "node:path";
 import { pseudoFilesystemOf } from "./home-path.js";
+import {
+  CONTAINER_NAME_RE,
+  DEFAULT_PARENT_IMAGE,
+  DEFAULT_WORKER_IMAGE,
+  isImageReference,
+  MAX_CONTAINER_NAME,
+} from "./references.js";
 
 export interface Hal9000Config {
   workerImage: string;
@@ -39,19 +46,8 @@ export interface ConfigKeySpec<K extends keyof Hal9000Config = keyof Hal9000Conf
 const ok = <T>(value: T): ParseResult<T> => ({ ok: true, value });
 const bad = <T>(problem: string, hint: string): ParseResult<T> => ({ ok: false, problem, hint });
 
-// Docker's reference grammar (distribution/reference), without the length rules.
-const DOMAIN = String.raw`(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?`;
-const COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
-const TAG = String.raw`[\w][\w.-]{0,127}`;
-const DIGEST = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
-const IMAGE_RE = new RegExp(`^(?:${DOMAIN}/)?${COMPONENT}(?:/${COMPONENT})*(?::${TAG})?(?:@${DIGEST})?$`);
-
-/** Docker's container-name rule (also used for worker names). */
-export const CONTAINER_NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
-export const MAX_CONTAINER_NAME = 128;
-
 export function parseImage(raw: string): ParseResult<string> {
-  if (raw.length > 255 || !IMAGE_RE.test(raw)) {
+  if (!isImageReference(raw)) {
     return bad(
       `"${raw}" is not a valid Docker image reference`,
       'use a name like "hal9000/worker:latest" (lowercase repository, optional :tag or @digest)',
@@ -194,7 +190,7 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
   spec({
     name: "WORKER_IMAGE",
     prop: "workerImage",
-    default: "hal9000/worker:latest",
+    default: DEFAULT_WORKER_IMAGE,
     description: "Image every worker runs.",
     parse: parseImage,
   }),
@@ -215,7 +211,7 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
   spec({
     name: "PARENT_IMAGE",
     prop: "parentImage",
-    default: "hal9000/parent:latest",
+    default: DEFAULT_PARENT_IMAGE,
     description: "Image of the parent container.",
     parse: parseImage,
   }),

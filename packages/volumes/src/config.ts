@@ -14,6 +14,7 @@ import {
   type Hal9000Config,
   keySpec,
 } from "./config-keys.js";
+import { closest } from "./did-you-mean.js";
 import { ConfigError } from "./errors.js";
 import { blockingFile } from "./home-path.js";
 
@@ -54,28 +55,11 @@ function suggestKey(key: string): string | undefined {
     .replace(/^HAL9000_/, "")
     .replaceAll("-", "_");
   if (keySpec(upper)) return upper;
-  let best: { name: string; d: number } | undefined;
-  for (const k of CONFIG_KEYS) {
-    const d = editDistance(upper, k.name);
-    if (d <= 2 && (!best || d < best.d)) best = { name: k.name, d };
-  }
-  return best?.name;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(
-        (prev[j] ?? 0) + 1,
-        (cur[j - 1] ?? 0) + 1,
-        (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    prev = cur;
-  }
-  return prev[b.length] ?? 0;
+  return closest(
+    upper,
+    CONFIG_KEYS.map((k) => k.name),
+    2,
+  );
 }
 
 /** The value part of a line: surrounding quotes removed, an unquoted ` # comment` dropped. */

@@ -1,7 +1,29 @@
 /**
- * Typed errors with the same shape as @hal9000/core's Hal9000Error (which this package must not
- * import): `message` says what failed, `hint` what to do, `code` lets callers branch.
+ * The one base of every error hal9000's packages throw: `message` says what failed, `hint` what
+ * to do, `code` lets callers branch, `cause` keeps the original. Each carries a brand under
+ * Symbol.for("hal9000.error"), so isHal9000Error recognises one thrown by another copy of the
+ * packages (a bundled CLI, a second install) where `instanceof` cannot.
  */
+const BRAND = Symbol.for("hal9000.error");
+
+export class Hal9000ErrorBase<Code extends string = string> extends Error {
+  readonly code: Code;
+  readonly hint: string | undefined;
+
+  constructor(code: Code, message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.hint = options.hint;
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+}
+
+/** True for an error of any hal9000 package (core's Hal9000Error, VolumesError, ConfigError, …), whichever copy threw it. */
+export function isHal9000Error(err: unknown): err is Hal9000ErrorBase {
+  return typeof err === "object" && err !== null && (err as { [BRAND]?: unknown })[BRAND] === true;
+}
+
 export type VolumesErrorCode =
   | "INVALID_CONFIG"
   | "INVALID_HOME"
@@ -15,17 +37,7 @@ export type VolumesErrorCode =
   | "INSECURE_CREDENTIAL"
   | "LOCK_TIMEOUT";
 
-export class VolumesError extends Error {
-  readonly code: VolumesErrorCode;
-  readonly hint: string | undefined;
-
-  constructor(code: VolumesErrorCode, message: string, options: { hint?: string; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
-    this.code = code;
-    this.hint = options.hint;
-  }
-}
+export class VolumesError extends Hal9000ErrorBase<VolumesErrorCode> {}
 
 /** A problem with HAL9000_HOME itself: wrong path, unsafe to clean, a file where a directory belongs. */
 export class HomeError extends VolumesError {

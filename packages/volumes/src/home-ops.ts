@@ -7,11 +7,12 @@ import { checkConfig, defaultConfigText, readConfigText } from "./config.js";
 import { type CredentialKind, inspectCredential } from "./credentials.js";
 import { ConfigError, HomeError } from "./errors.js";
 import type { HomeLayout } from "./home.js";
+import { LABEL_ROLE } from "./labels.js";
 import { locksDirPath } from "./lock.js";
 import { SessionStore } from "./sessions.js";
 
-/** The label every hal9000 Docker object carries (same value as @hal9000/core's LABEL_ROLE). */
-export const VOLUME_ROLE_LABEL = "hal9000.role";
+/** The label every hal9000 Docker object carries. */
+export const VOLUME_ROLE_LABEL = LABEL_ROLE;
 
 /** The slice of dockerode cleanHome needs; a dockerode instance satisfies it. */
 export interface VolumeClient {

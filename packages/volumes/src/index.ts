@@ -47,7 +47,16 @@ export {
   removeCredential,
   saveCredential,
 } from "./credentials.js";
-export { ConfigError, HomeError, isVolumesError, VolumesError, type VolumesErrorCode } from "./errors.js";
+export { closest, editDistance } from "./did-you-mean.js";
+export {
+  ConfigError,
+  Hal9000ErrorBase,
+  HomeError,
+  isHal9000Error,
+  isVolumesError,
+  VolumesError,
+  type VolumesErrorCode,
+} from "./errors.js";
 export { DEFAULT_HOME_NAME, type HomeLayout, homeLayout, resolveHome } from "./home.js";
 export {
   cleanHome,
@@ -61,6 +70,22 @@ export {
   type VolumeClient,
 } from "./home-ops.js";
 export {
+  isOwned,
+  isWorkerOf,
+  LABEL_BRANCH,
+  LABEL_DETACHED,
+  LABEL_HOST_HOME,
+  LABEL_PARENT,
+  LABEL_PROJECT,
+  LABEL_REMOVE_ON_EXIT,
+  LABEL_ROLE,
+  LABEL_VERSION,
+  LABEL_WORKER_HOME,
+  labelFlag,
+  type Role,
+  roleFilter,
+} from "./labels.js";
+export {
   DEFAULT_LOCK_STALE_MS,
   DEFAULT_LOCK_TIMEOUT_MS,
   LOCKS_DIR_NAME,
@@ -71,6 +96,22 @@ export {
   locksDirPath,
   withLock,
 } from "./lock.js";
+export {
+  AppendLog,
+  appendWorkerLog,
+  COORDINATOR_LOG_FILE,
+  COORDINATOR_PID_FILE,
+  coordinatorLogPath,
+  coordinatorPidPath,
+  pruneLogs,
+  readWorkerLog,
+  removeCoordinatorPid,
+  replaceWorkerLogTail,
+  workerLogPath,
+  workerLogSize,
+  workerLogWrittenAt,
+  writeCoordinatorPid,
+} from "./logs.js";
 export {
   addMcpServers,
   checkMcpServerEntry,
@@ -98,6 +139,15 @@ export {
 export { assertWorkerName, workerNameProblem } from "./names.js";
 export { readTextIfExists } from "./read-text.js";
 export {
+  CONTAINER_NAME_RE,
+  DEFAULT_PARENT_IMAGE,
+  DEFAULT_WORKER_IMAGE,
+  DEFAULT_WORKER_MINIMAL_IMAGE,
+  isImageReference,
+  MAX_CONTAINER_NAME,
+  MAX_IMAGE_REFERENCE,
+} from "./references.js";
+export {
   SESSION_SCHEMA_VERSION,
   type SessionRecord,
   type SessionState,
@@ -107,6 +157,17 @@ export {
   type TaskOutcome,
   type TaskRecord,
 } from "./sessions.js";
+export {
+  clearSpawnIntent,
+  readSpawnIntent,
+  readStopAllMarker,
+  SPAWN_INTENT_FILE,
+  type SpawnIntent,
+  spawnIntentPath,
+  stopAllMarkerPath,
+  writeSpawnIntent,
+  writeStopAllMarker,
+} from "./spawn-state.js";
 export { createWorkerHome, removeWorkerHome, workerHomePath } from "./worker-homes.js";
 export {
   clearHookState,

@@ -1,6 +1,7 @@
 /** Worker names become file names (sessions/<name>.json, workers/<name>/): they must never escape their directory. */
-import { CONTAINER_NAME_RE, MAX_CONTAINER_NAME } from "./config-keys.js";
+
 import { VolumesError } from "./errors.js";
+import { CONTAINER_NAME_RE, MAX_CONTAINER_NAME } from "./references.js";
 
 /** Why `name` cannot name a worker, or undefined when it can. */
 export function workerNameProblem(name: unknown): string | undefined {

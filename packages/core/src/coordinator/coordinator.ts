@@ -1,6 +1,12 @@
-import { rm, stat, writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import { initHome } from "@hal9000/volumes";
+import {
+  COORDINATOR_LOG_FILE,
+  COORDINATOR_PID_FILE,
+  coordinatorLogPath,
+  initHome,
+  removeCoordinatorPid,
+  workerLogWrittenAt,
+  writeCoordinatorPid,
+} from "@hal9000/volumes";
 import type { CoreContext } from "../context/context.js";
 import type { EngineEvent } from "../engine/engine.js";
 import { repairWorkerNetworks } from "../fleet/recovery.js";
@@ -11,7 +17,6 @@ import { isWorkerOf, roleFilter } from "../vocabulary/labels.js";
 import { HAL9000_VERSION } from "../vocabulary/version.js";
 import { ACTIVE_STATES } from "../worker/info.js";
 import { listWorkerContainers } from "../worker/list.js";
-import { workerLogPath } from "../worker/logs.js";
 import { followEvents } from "./event-stream.js";
 import { CoordinatorLog } from "./log.js";
 import { LogFollowers } from "./log-follower.js";
@@ -24,8 +29,9 @@ import {
 } from "./record-sync.js";
 import { pruneRecordsAndLogs, rotateCoordinatorLog } from "./retention.js";
 
-export const COORDINATOR_PID_FILE = "coordinator.pid";
-export const COORDINATOR_LOG_FILE = "coordinator.log";
+// Where the coordinator keeps its pid and log: defined in @hal9000/volumes with the rest of the home.
+export { COORDINATOR_LOG_FILE, COORDINATOR_PID_FILE };
+
 /** The sweep waits this long at most for the spawn lock; a busy lock means spawns are at work, and the next sweep comes. */
 const SWEEP_LOCK_TIMEOUT_MS = 5_000;
 
@@ -48,9 +54,8 @@ export interface CoordinatorOptions {
  */
 export async function runCoordinator(ctx: CoreContext, opts: CoordinatorOptions): Promise<void> {
   await initHome(ctx.layout);
-  const pidFile = join(ctx.layout.logs, COORDINATOR_PID_FILE);
-  const log = new CoordinatorLog(join(ctx.layout.logs, COORDINATOR_LOG_FILE), ctx.config.logLevel);
-  await writeFile(pidFile, `${process.pid}\n`);
+  const log = new CoordinatorLog(coordinatorLogPath(ctx.layout), ctx.config.logLevel);
+  await writeCoordinatorPid(ctx.layout);
   const coordinator = new Coordinator(ctx, log, opts);
   // The MCP relay's loopback port, open only while mcp.json lists servers.
   const relayPort = await watchRelayPort(ctx.layout, log);
@@ -59,7 +64,7 @@ export async function runCoordinator(ctx: CoreContext, opts: CoordinatorOptions)
   } finally {
     await relayPort.close().catch((err: unknown) => log.error(`MCP relay port: ${(err as Error).message}`));
     await coordinator.shutdown().catch((err: unknown) => log.error(`shutdown: ${(err as Error).message}`));
-    await rm(pidFile, { force: true });
+    await removeCoordinatorPid(ctx.layout);
     await log.close();
   }
 }
@@ -228,7 +233,8 @@ class Coordinator {
         this.#followers.follow(
           info.name,
           c.Id,
-          await resumeFrom(workerLogPath(this.#ctx.layout.logs, info.name)),
+          // After what the file already holds (a previous coordinator's).
+          await workerLogWrittenAt(this.#ctx.layout.logs, info.name),
         );
       }
     }
@@ -236,10 +242,4 @@ class Coordinator {
     if (ended.length > 0)
       this.#log.info(`records of workers gone meanwhile marked ended: ${ended.join(", ")}`);
   }
-}
-
-/** Where to resume a worker's log: after what the file already holds (a previous coordinator's). */
-async function resumeFrom(file: string): Promise<number> {
-  const st = await stat(file).catch(() => undefined);
-  return st ? Math.floor(st.mtimeMs / 1000) : 0;
 }

@@ -1,7 +1,7 @@
-import { createWriteStream, type WriteStream } from "node:fs";
+import type { WriteStream } from "node:fs";
 import type { Readable } from "node:stream";
+import { appendWorkerLog } from "@hal9000/volumes";
 import type { Engine } from "../engine/engine.js";
-import { workerLogPath } from "../worker/logs.js";
 import type { CoordinatorLog } from "./log.js";
 
 interface Follower {
@@ -41,7 +41,7 @@ export class LogFollowers {
       current.stream?.destroy();
       current.file.end();
     }
-    const file = createWriteStream(workerLogPath(this.#logsDir, name), { flags: "a" });
+    const file = appendWorkerLog(this.#logsDir, name);
     file.on("error", (err) => this.#log.warn(`cannot write the log of ${name}: ${err.message}`));
     const follower: Follower = { id, createdMs: Date.now(), file };
     this.#followers.set(name, follower);

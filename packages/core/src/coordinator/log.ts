@@ -1,6 +1,4 @@
-import { createWriteStream, type WriteStream } from "node:fs";
-import { rename, stat } from "node:fs/promises";
-import type { Hal9000Config } from "@hal9000/volumes";
+import { AppendLog, type Hal9000Config } from "@hal9000/volumes";
 import { logFor } from "../vocabulary/log.js";
 
 type Level = Hal9000Config["logLevel"];
@@ -11,38 +9,22 @@ const debug = logFor("coordinator");
 export class CoordinatorLog {
   readonly file: string;
   readonly #level: Level;
-  #out: WriteStream;
+  readonly #out: AppendLog;
 
   constructor(file: string, level: Level) {
     this.file = file;
     this.#level = level;
-    this.#out = this.#open();
-  }
-
-  #open(): WriteStream {
-    const out = createWriteStream(this.file, { flags: "a" });
-    out.on("error", (err) => debug("cannot write %s: %s", this.file, err.message));
-    return out;
+    this.#out = new AppendLog(file, (err) => debug("cannot write %s: %s", file, err.message));
   }
 
   /** The previous generation, after a rotation. */
   get rotatedFile(): string {
-    return `${this.file}.1`;
+    return this.#out.rotatedFile;
   }
 
-  /**
-   * Once the file holds `maxBytes` or more, it becomes `<file>.1` (replacing the one before)
-   * and a new file is started. True when it rotated.
-   */
-  async rotate(maxBytes: number): Promise<boolean> {
-    const st = await stat(this.file).catch(() => undefined);
-    if (!st || st.size < maxBytes) return false;
-    const old = this.#out;
-    // The old stream keeps its descriptor: lines still queued land in the rotated file.
-    await rename(this.file, this.rotatedFile);
-    this.#out = this.#open();
-    await new Promise<void>((resolve) => old.end(resolve));
-    return true;
+  /** Once the file holds `maxBytes` or more, it becomes `<file>.1` and a new one starts. True when it rotated. */
+  rotate(maxBytes: number): Promise<boolean> {
+    return this.#out.rotate(maxBytes);
   }
 
   write(level: Level, message: string): void {
@@ -65,6 +47,6 @@ export class CoordinatorLog {
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => this.#out.end(resolve));
+    return this.#out.close();
   }
 }

@@ -1,7 +1,5 @@
-import { readdir, rm, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { pruneLogs } from "@hal9000/volumes";
 import type { CoreContext } from "../context/context.js";
-import { workerLogPath } from "../worker/logs.js";
 import type { CoordinatorLog } from "./log.js";
 
 const DAY_MS = 86_400_000;
@@ -17,31 +15,13 @@ export async function pruneRecordsAndLogs(
   days: number,
   log: CoordinatorLog,
 ): Promise<void> {
-  const logs = ctx.layout.logs;
   const pruned = await ctx.sessions.prune(days);
-  for (const name of pruned) await rm(workerLogPath(logs, name), { force: true });
-  const cutoff = Date.now() - days * DAY_MS;
   const { records } = await ctx.sessions.list();
-  const current = new Set(records.map((r) => r.name));
-  const isOld = async (file: string) => {
-    const st = await stat(file).catch(() => undefined);
-    return st !== undefined && st.mtimeMs < cutoff;
-  };
-  let stale = 0;
-  for (const entry of await readdir(logs).catch(() => [] as string[])) {
-    const file = join(logs, entry);
-    if (file === log.file) continue;
-    if (file === log.rotatedFile) {
-      if (await isOld(file)) await rm(file, { force: true });
-      continue;
-    }
-    if (!entry.endsWith(".log")) continue;
-    if (current.has(entry.slice(0, -".log".length))) continue;
-    if (await isOld(file)) {
-      await rm(file, { force: true });
-      stale++;
-    }
-  }
+  const stale = await pruneLogs(ctx.layout.logs, {
+    removed: pruned,
+    keep: new Set(records.map((r) => r.name)),
+    cutoffMs: Date.now() - days * DAY_MS,
+  });
   if (pruned.length > 0 || stale > 0) {
     log.info(
       `pruned ${pruned.length} session record(s) and ${pruned.length + stale} log(s) older than ${days} days`,

@@ -9,9 +9,7 @@
  * a stop-all that was asked for after it (only the spawn holding the lock then finishes, and
  * stop-all stops it).
  */
-import { mkdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { type HomeLayout, locksDirPath, withLock, writeFileAtomic } from "@hal9000/volumes";
+import { type HomeLayout, readStopAllMarker, withLock, writeStopAllMarker } from "@hal9000/volumes";
 import { ConflictError } from "../vocabulary/errors.js";
 
 export const SPAWN_LOCK = "spawn";
@@ -26,21 +24,9 @@ export function withSpawnLock<T>(
   return withLock(layout, SPAWN_LOCK, fn, { timeoutMs: opts.timeoutMs ?? SPAWN_LOCK_TIMEOUT_MS });
 }
 
-/** `<home>/locks/stop-all-<parent>.json`: one per parent, so parents sharing a home never cancel each other. */
-export function stopAllMarkerPath(layout: HomeLayout, parent: string): string {
-  return join(locksDirPath(layout), `stop-all-${parent}.json`);
-}
-
 /** When the latest stop-all of `parent` was called (ms since the epoch); 0 if never. */
-export async function lastStopAll(layout: HomeLayout, parent: string): Promise<number> {
-  try {
-    const value = JSON.parse(await readFile(stopAllMarkerPath(layout, parent), "utf8")) as {
-      calledAtMs?: unknown;
-    };
-    return typeof value.calledAtMs === "number" && Number.isFinite(value.calledAtMs) ? value.calledAtMs : 0;
-  } catch {
-    return 0; // none yet, or unreadable: cancel nothing
-  }
+export function lastStopAll(layout: HomeLayout, parent: string): Promise<number> {
+  return readStopAllMarker(layout, parent); // none yet, or unreadable: cancel nothing
 }
 
 /**
@@ -49,10 +35,7 @@ export async function lastStopAll(layout: HomeLayout, parent: string): Promise<n
  */
 export async function markStopAll(layout: HomeLayout, parent: string, calledAtMs: number): Promise<void> {
   if ((await lastStopAll(layout, parent)) >= calledAtMs) return;
-  const file = stopAllMarkerPath(layout, parent);
-  await mkdir(locksDirPath(layout), { recursive: true });
-  const body = { calledAtMs, calledAt: new Date(calledAtMs).toISOString(), pid: process.pid };
-  await writeFileAtomic(file, `${JSON.stringify(body)}\n`, { mode: 0o644 });
+  await writeStopAllMarker(layout, parent, calledAtMs);
 }
 
 /** Call under the spawn lock: throws when a stop-all of `parent` was called since this spawn was. */

@@ -12,15 +12,16 @@
  * Every spawn also creates and starts under the lock, so a worker container still in state
  * "created" seen under the lock was made by a dead spawner too: it is removed with its record.
  */
-import { mkdir, readFile, rm } from "node:fs/promises";
-import { hostname } from "node:os";
-import { join } from "node:path";
 import {
+  clearSpawnIntent,
   type HomeLayout,
-  locksDirPath,
+  readSpawnIntent as readIntentFile,
   removeWorkerHome,
   type SessionRecord,
-  writeFileAtomic,
+  SPAWN_INTENT_FILE,
+  type SpawnIntent,
+  spawnIntentPath,
+  writeSpawnIntent,
 } from "@hal9000/volumes";
 import type { CoreContext } from "../context/context.js";
 import type { ContainerDetails } from "../engine/engine.js";
@@ -31,17 +32,8 @@ import { listWorkerContainers } from "../worker/list.js";
 
 const log = logFor("orphans");
 
-export const SPAWN_INTENT_FILE = "spawn-intent.json";
-
-export interface SpawnIntent {
-  name: string;
-  parent: string;
-  /** The spawn created the worker's home (it did not exist before). */
-  homeCreated: boolean;
-  pid: number;
-  hostname: string;
-  at: string;
-}
+// The intent's file and format live in @hal9000/volumes; what to undo is decided here.
+export { clearSpawnIntent, SPAWN_INTENT_FILE, type SpawnIntent, spawnIntentPath, writeSpawnIntent };
 
 /** What an undone intent or a sweep removed. */
 export interface OrphanReport {
@@ -50,47 +42,8 @@ export interface OrphanReport {
   homes: string[];
 }
 
-export function spawnIntentPath(layout: HomeLayout): string {
-  return join(locksDirPath(layout), SPAWN_INTENT_FILE);
-}
-
-/** Call under the spawn lock, before creating anything for `name`. */
-export async function writeSpawnIntent(
-  layout: HomeLayout,
-  intent: Pick<SpawnIntent, "name" | "parent" | "homeCreated">,
-): Promise<void> {
-  const file = spawnIntentPath(layout);
-  const body: SpawnIntent = {
-    ...intent,
-    pid: process.pid,
-    hostname: hostname(),
-    at: new Date().toISOString(),
-  };
-  await mkdir(locksDirPath(layout), { recursive: true });
-  await writeFileAtomic(file, `${JSON.stringify(body)}\n`, { mode: 0o644 });
-}
-
-export async function clearSpawnIntent(layout: HomeLayout): Promise<void> {
-  await rm(spawnIntentPath(layout), { force: true });
-}
-
-export async function readSpawnIntent(layout: HomeLayout): Promise<SpawnIntent | undefined> {
-  let text: string;
-  try {
-    text = await readFile(spawnIntentPath(layout), "utf8");
-  } catch {
-    return undefined;
-  }
-  try {
-    const v = JSON.parse(text) as Partial<SpawnIntent>;
-    if (typeof v.name === "string" && typeof v.parent === "string" && typeof v.homeCreated === "boolean") {
-      return v as SpawnIntent;
-    }
-  } catch {
-    // Torn by a crash mid-write: it named nothing we can act on.
-  }
-  log("ignoring an unreadable spawn intent: %s", text.slice(0, 200));
-  return undefined;
+export function readSpawnIntent(layout: HomeLayout): Promise<SpawnIntent | undefined> {
+  return readIntentFile(layout, (text) => log("ignoring an unreadable spawn intent: %s", text.slice(0, 200)));
 }
 
 export interface IntentUndo {

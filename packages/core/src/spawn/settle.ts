@@ -6,12 +6,10 @@
  * its whole output in `<logs>/<name>.log` (an --rm worker leaves nothing else behind, and
  * the coordinator may not have attached yet), and a WorkerExitedError quoting its last lines.
  */
-import { mkdir, open, stat } from "node:fs/promises";
-import type { SessionRecord } from "@hal9000/volumes";
+import { replaceWorkerLogTail, type SessionRecord, workerLogPath, workerLogSize } from "@hal9000/volumes";
 import type { CoreContext } from "../context/context.js";
 import { WorkerExitedError } from "../vocabulary/errors.js";
 import { logFor } from "../vocabulary/log.js";
-import { workerLogPath } from "../worker/logs.js";
 import { lastOutputLines } from "../worker/terminal-text.js";
 import type { CreatedWorker } from "./options.js";
 
@@ -201,9 +199,8 @@ async function containerState(
 }
 
 /** The size of a worker's log file before its start: what an earlier worker of the name left. */
-export async function logSizeBefore(ctx: CoreContext, name: string): Promise<number> {
-  const st = await stat(workerLogPath(ctx.layout.logs, name)).catch(() => undefined);
-  return st?.isFile() ? st.size : 0;
+export function logSizeBefore(ctx: CoreContext, name: string): Promise<number> {
+  return workerLogSize(ctx.layout.logs, name);
 }
 
 /**
@@ -211,23 +208,13 @@ export async function logSizeBefore(ctx: CoreContext, name: string): Promise<num
  * of the name left (`keepBytes`). The coordinator may have saved part of this worker's
  * output already; the capture holds all of it, so it replaces that part.
  */
-export async function saveEarlyOutput(
+export function saveEarlyOutput(
   logsDir: string,
   name: string,
   output: Buffer,
   keepBytes: number,
 ): Promise<string> {
-  const file = workerLogPath(logsDir, name);
-  await mkdir(logsDir, { recursive: true });
-  const fh = await open(file, "a");
-  try {
-    const { size } = await fh.stat();
-    await fh.truncate(Math.min(size, keepBytes));
-    await fh.write(output);
-  } finally {
-    await fh.close();
-  }
-  return file;
+  return replaceWorkerLogTail(logsDir, name, output, keepBytes);
 }
 
 /**

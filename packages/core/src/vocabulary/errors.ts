@@ -1,3 +1,5 @@
+import { Hal9000ErrorBase, isHal9000Error } from "@hal9000/volumes";
+
 /**
  * Typed errors. Every error hal9000 raises says what failed (`message`) and what to do
  * about it (`hint`), so the CLI can print two lines and a Node app can branch on `code`.
@@ -17,17 +19,8 @@ export type Hal9000ErrorCode =
   | "WAIT_TIMEOUT"
   | "INTERNAL";
 
-export class Hal9000Error extends Error {
-  readonly code: Hal9000ErrorCode;
-  readonly hint: string | undefined;
-
-  constructor(code: Hal9000ErrorCode, message: string, options: { hint?: string; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
-    this.code = code;
-    this.hint = options.hint;
-  }
-}
+/** Core's errors, on the packages' one branded base (@hal9000/volumes' Hal9000ErrorBase). */
+export class Hal9000Error extends Hal9000ErrorBase<Hal9000ErrorCode> {}
 
 export class NotFoundError extends Hal9000Error {
   constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
@@ -103,6 +96,5 @@ export class WorkerExitedError extends Hal9000Error {
   }
 }
 
-export function isHal9000Error(err: unknown): err is Hal9000Error {
-  return err instanceof Hal9000Error;
-}
+/** Recognised by brand, not class: true for any hal9000 package's error, from whichever copy. */
+export { isHal9000Error };

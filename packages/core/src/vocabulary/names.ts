@@ -1,14 +1,12 @@
 import { randomBytes } from "node:crypto";
+import { CONTAINER_NAME_RE, MAX_CONTAINER_NAME } from "@hal9000/volumes";
 import { InvalidInputError } from "./errors.js";
 
 export const WORKER_NAME_PREFIX = "hal9000-worker-";
-/** Docker's own rule for container names: [a-zA-Z0-9][a-zA-Z0-9_.-]+ (so at least 2 characters). */
-export const CONTAINER_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
-/**
- * Docker sets no limit; hal9000 picks 128 so a name stays usable as a directory name
- * (the worker's Claude home is `workers/<name>/`) and in a terminal.
- */
-export const MAX_NAME_LENGTH = 128;
+/** Docker's own rule for container names (defined once, in @hal9000/volumes). */
+export const CONTAINER_NAME_PATTERN = CONTAINER_NAME_RE;
+/** The longest name hal9000 accepts (a worker's Claude home is `workers/<name>/`). */
+export const MAX_NAME_LENGTH = MAX_CONTAINER_NAME;
 
 /** `hal9000-worker-<12 hex digits>`: 48 random bits, so concurrent spawns practically never collide (and retry when they do). */
 export function generateWorkerName(): string {

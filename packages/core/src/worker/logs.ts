@@ -1,29 +1,16 @@
-import { createReadStream } from "node:fs";
-import { readFile, stat } from "node:fs/promises";
-import { join } from "node:path";
-import { Readable } from "node:stream";
+import { readWorkerLog, workerLogPath } from "@hal9000/volumes";
 import type { CoreContext } from "../context/context.js";
 import type { ContainerSummary } from "../engine/engine.js";
 import { InvalidInputError, NotFoundError } from "../vocabulary/errors.js";
 import { validateContainerName } from "../vocabulary/names.js";
 import { findWorker } from "./list.js";
 
+// The log files are kept by @hal9000/volumes; re-exported for the wings that name them.
+export { workerLogPath };
+
 export interface LogOptions {
   follow?: boolean;
   tail?: number;
-}
-
-/** `<logs>/<worker>.log`, written by the coordinator so --rm workers leave their output behind. */
-export function workerLogPath(logsDir: string, name: string): string {
-  return join(logsDir, `${name}.log`);
-}
-
-function lastLines(text: Buffer, n: number): Buffer {
-  if (n <= 0) return Buffer.alloc(0);
-  const s = text.toString("utf8");
-  const lines = s.split("\n");
-  const trailing = s.endsWith("\n") ? lines.pop() : undefined;
-  return Buffer.from(lines.slice(-n).join("\n") + (trailing !== undefined ? "\n" : ""));
 }
 
 /**
@@ -56,16 +43,12 @@ export async function workerLogs(
       `reading the logs of worker "${name}"`,
     ));
   if (live) return live;
-  const file = workerLogPath(ctx.layout.logs, name);
-  const exists = await stat(file).then(
-    (s) => s.isFile(),
-    () => false,
-  );
-  if (!exists) {
-    throw new NotFoundError(`no worker named "${name}" and no saved log at ${file}`, {
-      hint: "see the workers with `hal9000 list`",
-    });
+  const saved = await readWorkerLog(ctx.layout.logs, name, opts.tail);
+  if (!saved) {
+    throw new NotFoundError(
+      `no worker named "${name}" and no saved log at ${workerLogPath(ctx.layout.logs, name)}`,
+      { hint: "see the workers with `hal9000 list`" },
+    );
   }
-  if (opts.tail !== undefined) return Readable.from([lastLines(await readFile(file), opts.tail)]);
-  return createReadStream(file);
+  return saved;
 }

@@ -1,9 +1,9 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { homeLayout } from "@hal9000/volumes";
+import { homeLayout, stopAllMarkerPath } from "@hal9000/volumes";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { assertNotCancelled, lastStopAll, markStopAll, stopAllMarkerPath } from "../../src/spawn/lock.js";
+import { assertNotCancelled, lastStopAll, markStopAll } from "../../src/spawn/lock.js";
 import { ConflictError } from "../../src/vocabulary/errors.js";
 
 describe("the stop-all marker", () => {

@@ -11,6 +11,7 @@ const at = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 export const SOURCE_ALIASES: Record<string, string> = {
   "@hal9000/volumes": at("./packages/volumes/src/index.ts"),
   "@hal9000/core": at("./packages/core/src/index.ts"),
+  "@hal9000/core/internal": at("./packages/core/src/internal.ts"),
   "@hal9000/core/version": at("./packages/core/src/vocabulary/version.ts"),
   // core's own subpath import (package.json "imports"), loaded before dockerode.
   "#dockerode-extras": at("./packages/core/src/engine/dockerode-extras.ts"),

@@ -67,7 +67,7 @@ const strong = (v) => {
 for (const f of files) if (!idx.has(f)) strong(f);
 
 const engineCall =
-  /\b(?:docker|container|exec|image|c)\.(?:inspect|start|stop|remove|kill|restart|logs|attach|wait|exec|resize|stats|listContainers|getContainer|createContainer|getImage|listImages|getEvents|ping|putArchive|getArchive|modem)\b/;
+  /\b(?:docker|container|image|c)\.(?:inspect|start|stop|remove|kill|restart|logs|attach|wait|exec|resize|stats|listContainers|getContainer|createContainer|getImage|listImages|getEvents|ping|putArchive|getArchive|modem)\b/;
 // A file speaks the Engine API when it calls a dockerode method or imports dockerode as a value.
 const engineFiles = files.filter(
   (f) => engineCall.test(text.get(f)) || /^import (?!type)[^;]*"dockerode"/m.test(text.get(f)),

@@ -6,16 +6,16 @@
  */
 import { lstat, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import type { MergeConflictError } from "@hal9000/core";
 import {
   branchConflicts,
   commitBranch,
   diffBranch,
   discardBranch,
-  type MergeConflictError,
   mergeBranch,
   planBranch,
   prepareBranch,
-} from "@hal9000/core";
+} from "@hal9000/core/internal";
 import { BranchStore, checkoutPath, homeLayout } from "@hal9000/volumes";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type TempHome, tempDir, tempHome } from "./helpers/index.js";

@@ -5,7 +5,8 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { type Hal9000, terminalText, WorkerExitedError } from "@hal9000/core";
+import { type Hal9000, WorkerExitedError } from "@hal9000/core";
+import { terminalText } from "@hal9000/core/internal";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readAll, type TestFleet, testFleet, uniqueName } from "./helpers/index.js";
 

@@ -10,14 +10,8 @@ import { createHash } from "node:crypto";
 import { cp, mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
-import {
-  connectDocker,
-  DockerUnavailableError,
-  describeDockerHost,
-  Hal9000,
-  InvalidInputError,
-  pingDocker,
-} from "@hal9000/core";
+import { connectDocker, DockerUnavailableError, Hal9000, InvalidInputError } from "@hal9000/core";
+import { describeDockerHost, pingDocker } from "@hal9000/core/internal";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cliEnv, hal9000 } from "./cli-harness.js";
 import { tempDir, uniqueName } from "./helpers/index.js";

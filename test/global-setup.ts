@@ -1,4 +1,5 @@
-import { connectDocker, isHal9000Error, pingDocker } from "@hal9000/core";
+import { connectDocker, isHal9000Error } from "@hal9000/core";
+import { pingDocker } from "@hal9000/core/internal";
 import { IMAGES } from "@hal9000/images";
 
 /**

@@ -1,13 +1,6 @@
 import type { Readable } from "node:stream";
-import {
-  BuildFailedError,
-  type BuildMessage,
-  type Dockerode,
-  DockerUnavailableError,
-  dockerEngine,
-  engineMessage,
-  logFor,
-} from "@hal9000/core";
+import { BuildFailedError, DockerUnavailableError, dockerEngine } from "@hal9000/core";
+import { type BuildMessage, type Dockerode, engineMessage, logFor } from "@hal9000/core/internal";
 import { packContext } from "./build-context.js";
 import { interpretBuildMessage } from "./build-stream.js";
 import { currentImageId, removeReplacedImage } from "./replaced-image.js";

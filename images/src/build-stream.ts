@@ -1,4 +1,4 @@
-import { type BuildMessage, JsonLineSplitter } from "@hal9000/core";
+import { type BuildMessage, JsonLineSplitter } from "@hal9000/core/internal";
 
 /**
  * The daemon's /build response is newline-delimited JSON, split across chunks at any

@@ -1,13 +1,7 @@
 import { access, constants, rm, stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import {
-  type Dockerode,
-  dockerEngine,
-  HAL9000_VERSION,
-  InvalidInputError,
-  LABEL_VERSION,
-  logFor,
-} from "@hal9000/core";
+import { dockerEngine, HAL9000_VERSION, InvalidInputError, LABEL_VERSION } from "@hal9000/core";
+import { type Dockerode, logFor } from "@hal9000/core/internal";
 import { isImageReference } from "@hal9000/volumes";
 import { prepareContext } from "./build-context.js";
 import { buildContextDir } from "./build-context-dir.js";

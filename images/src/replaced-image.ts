@@ -1,4 +1,5 @@
-import { type Engine, logFor } from "@hal9000/core";
+import type { Engine } from "@hal9000/core";
+import { logFor } from "@hal9000/core/internal";
 
 const log = logFor("images:build");
 

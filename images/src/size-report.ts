@@ -1,4 +1,5 @@
-import { type Dockerode, dockerEngine, type Engine, type ImageDetails, LABEL_VERSION } from "@hal9000/core";
+import { dockerEngine, type Engine, LABEL_VERSION } from "@hal9000/core";
+import type { Dockerode, ImageDetails } from "@hal9000/core/internal";
 import {
   BASE_IMAGE,
   IMAGE_TARGETS,

@@ -1,6 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type Dockerode, InvalidInputError } from "@hal9000/core";
+import { InvalidInputError } from "@hal9000/core";
+import type { Dockerode } from "@hal9000/core/internal";
 import { describe, expect, it } from "vitest";
 import { buildImages } from "../src/build.js";
 import type { ImageTarget } from "../src/images.js";

@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
-import { BuildFailedError, type Dockerode } from "@hal9000/core";
+import { BuildFailedError } from "@hal9000/core";
+import type { Dockerode } from "@hal9000/core/internal";
 import { describe, expect, it } from "vitest";
 import { buildContextDir } from "../src/build-context-dir.js";
 import { BuildStreamParser, interpretBuildMessage } from "../src/build-stream.js";

@@ -1,4 +1,4 @@
-import type { Dockerode } from "@hal9000/core";
+import type { Dockerode } from "@hal9000/core/internal";
 import { describe, expect, it } from "vitest";
 import { imageSizeReport } from "../src/size-report.js";
 

@@ -7,6 +7,7 @@ export default defineConfig({
   // external import, evaluated before any bundled code), too late to defer what it loads.
   entry: {
     index: "src/index.ts",
+    internal: "src/internal.ts",
     version: "src/vocabulary/version.ts",
     "dockerode-extras": "src/engine/dockerode-extras.ts",
   },

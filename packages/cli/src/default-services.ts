@@ -2,7 +2,7 @@
 import { constants } from "node:fs";
 import { access, stat } from "node:fs/promises";
 import { createInterface } from "node:readline";
-import type * as Core from "@hal9000/core";
+import type * as Core from "@hal9000/core/internal";
 import { HAL9000_VERSION } from "@hal9000/core/version";
 import type { BuildOptions, imageSizeReport } from "@hal9000/images";
 import { cleanHome, homeStatus, initHome } from "@hal9000/volumes";
@@ -16,7 +16,7 @@ let debugEnabled: Promise<void> = Promise.resolve();
 let core: typeof Core | undefined;
 const loadCore = async (): Promise<typeof Core> => {
   await debugEnabled;
-  core ??= await import("@hal9000/core");
+  core ??= await import("@hal9000/core/internal");
   return core;
 };
 const loadImages = async () => {

@@ -128,7 +128,7 @@ async function showStatus(ctx: Context): Promise<void> {
   const { layout } = await ctx.layoutForDiagnosis();
   const status = await credentialStatus(layout);
   // Imported here, not at the top: @hal9000/core loads dockerode, which the parser must not pay for.
-  const { CREDENTIAL_ENV } = await import("@hal9000/core");
+  const { CREDENTIAL_ENV } = await import("@hal9000/core/internal");
   // Which variables are set (they win over the stored credential); never their values.
   const env = Object.fromEntries(
     Object.keys(CREDENTIAL_ENV).map((name) => [name, Boolean(ctx.services.env[name]?.trim())]),
@@ -153,7 +153,7 @@ async function showStatus(ctx: Context): Promise<void> {
 async function remove(ctx: Context): Promise<void> {
   const hal = await ctx.open();
   const removed = await removeCredential(hal.layout);
-  const { removeWorkerCredentials } = await import("@hal9000/core");
+  const { removeWorkerCredentials } = await import("@hal9000/core/internal");
   const copies = await removeWorkerCredentials(hal.layout);
   ctx.out.result({ removed, workerCopies: copies.length }, () => [
     removed ? "removed the stored credential" : "no credential was stored",

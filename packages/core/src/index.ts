@@ -5,10 +5,18 @@
  * `@hal9000/core/internal`, for hal9000's own packages and tests: no stability promise.
  */
 
+// What its methods take and give.
+export type { BranchDiff, FileChange, FileStatus } from "./branches/diff.js";
 // Its errors: each has `code`, `message`, `hint` and `cause`; isHal9000Error recognises them by brand.
 export { GitError, MergeConflictError } from "./branches/index.js";
-
-// What its methods take and give.
+export type {
+  CommitResult,
+  ConflictReport,
+  DiscardResult,
+  LeftWork,
+  MergeResult,
+  WorkerChanges,
+} from "./branches/operations.js";
 export type { CoordinatorOptions } from "./coordinator/coordinator.js";
 export { connectDocker, type DockerConnectOptions, type DockerInfo } from "./engine/docker.js";
 // The engine it speaks to.

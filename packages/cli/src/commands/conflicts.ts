@@ -1,4 +1,4 @@
-import type { ConflictReport } from "@hal9000/core/internal";
+import type { ConflictReport } from "@hal9000/core";
 import type { Command } from "../command.js";
 import type { Context } from "../context.js";
 import type { Style } from "../style.js";

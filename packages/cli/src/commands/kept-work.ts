@@ -1,4 +1,4 @@
-import type { LeftWork } from "@hal9000/core/internal";
+import type { LeftWork } from "@hal9000/core";
 
 /** What stop and stop-all say about workers whose checkouts still hold uncommitted work (kept, never removed). */
 export function keptLines(kept: LeftWork[]): string[] {

@@ -2,13 +2,15 @@
 // Structure figures for packages/core/src (issue 8's before/after note): files per folder, the
 // longest file, import cycles among core's own files, files that speak the Engine API, engine-error
 // handling sites outside the engine wing, stream casts, and the root export count.
-// Run: node scripts/core-structure.mjs   (after `pnpm install`; needs no build)
+// Run: node scripts/core-structure.mjs [CORE_SRC]   (after `pnpm install`; needs no build)
+// e.g. the figures of an older commit:
+//   git archive 3c5a1c2 packages/core/src | tar -x -C /tmp/old && node scripts/core-structure.mjs /tmp/old/packages/core/src
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../packages/core/src");
+const root = resolve(process.argv[2] ?? resolve(dirname(fileURLToPath(import.meta.url)), "../packages/core/src"));
 const files = [];
 const walk = (dir) => {
   for (const name of readdirSync(dir)) {

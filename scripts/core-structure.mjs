@@ -10,7 +10,9 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 
-const root = resolve(process.argv[2] ?? resolve(dirname(fileURLToPath(import.meta.url)), "../packages/core/src"));
+const root = resolve(
+  process.argv[2] ?? resolve(dirname(fileURLToPath(import.meta.url)), "../packages/core/src"),
+);
 const files = [];
 const walk = (dir) => {
   for (const name of readdirSync(dir)) {

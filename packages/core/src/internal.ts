@@ -24,15 +24,6 @@ export {
   type CoordinatorOptions,
 } from "./coordinator/coordinator.js";
 export * from "./engine/docker.js";
-export {
-  type AgentStateChange,
-  reached,
-  WAIT_UNTIL,
-  type WaitOptions,
-  WaitTimeoutError,
-  type WaitUntil,
-  type WatchOptions,
-} from "./fleet/agent-watch.js";
 export { demuxLogBuffer, dockerEngine } from "./engine/docker-engine.js";
 export type {
   AttachQuery,
@@ -58,6 +49,15 @@ export type {
   WaitCondition,
 } from "./engine/engine.js";
 export { JsonLineSplitter, jsonLines } from "./engine/json-lines.js";
+export {
+  type AgentStateChange,
+  reached,
+  WAIT_UNTIL,
+  type WaitOptions,
+  WaitTimeoutError,
+  type WaitUntil,
+  type WatchOptions,
+} from "./fleet/agent-watch.js";
 export type { FleetStatus, WorkerStatus } from "./fleet/fleet.js";
 export {
   compareDockerTimes,

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type McpForwarder, startMcpForwarder } from "@hal9000/core";
+import { type McpForwarder, startMcpForwarder } from "@hal9000/core/internal";
 import {
   addMcpServers,
   ensureMcpWorkerToken,

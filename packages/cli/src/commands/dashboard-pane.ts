@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { COORDINATOR_LOG_FILE } from "@hal9000/core";
+import { COORDINATOR_LOG_FILE } from "@hal9000/core/internal";
 import type { Hal9000Api } from "../api.js";
 import type { Context } from "../context.js";
 import { renderFleet, renderParent, renderWorkers } from "../render.js";

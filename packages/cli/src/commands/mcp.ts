@@ -9,7 +9,7 @@
  * @hal9000/mcp (the MCP SDK) is loaded only by the commands that need it, and only on the host:
  * the parent's bundled CLI leaves it out.
  */
-import { type McpRelayStatus, mcpRelayStatus } from "@hal9000/core";
+import { type McpRelayStatus, mcpRelayStatus } from "@hal9000/core/internal";
 import { addMcpServers, readMcpConfig, removeMcpServer } from "@hal9000/volumes";
 import type { Argv } from "yargs";
 import type { Command } from "../command.js";

@@ -66,7 +66,12 @@ export async function execInWorker(
     });
   }
   const what = `running ${command[0]} in worker "${name}"`;
-  const exec = await ctx.engine.containers.execPiped(found.Id, command, { cwd: opts.cwd, env: opts.env }, what);
+  const exec = await ctx.engine.containers.execPiped(
+    found.Id,
+    command,
+    { cwd: opts.cwd, env: opts.env },
+    what,
+  );
   const stdout = new Capped();
   const stderr = new Capped();
   exec.stdout.on("data", (c: Buffer) => {

@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { type McpRelayStatus, mcpRelayStatus, relayPid } from "@hal9000/core";
+import { type McpRelayStatus, mcpRelayStatus, relayPid } from "@hal9000/core/internal";
 import { type HomeLayout, mcpRelayFiles } from "@hal9000/volumes";
 import { RelayLog } from "./relay-log.js";
 import { type RunningRelay, startRelay } from "./relay-server.js";

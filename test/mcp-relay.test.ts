@@ -5,7 +5,8 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { type Hal9000, mcpRelayStatus } from "@hal9000/core";
+import type { Hal9000 } from "@hal9000/core";
+import { mcpRelayStatus } from "@hal9000/core/internal";
 import { RelayLog, type RunningRelay, startRelay } from "@hal9000/mcp";
 import { addMcpServers, ensureMcpWorkerToken, mcpRelayFiles, removeMcpServer } from "@hal9000/volumes";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";

@@ -8,6 +8,7 @@
 import { spawnBranch } from "./figures/branches.mjs";
 import { dashboard, parentRss, status, workerMemory } from "./figures/fleet.mjs";
 import { ultramin } from "./figures/images.mjs";
+import { mcpRelay } from "./figures/mcp.mjs";
 import { runTask } from "./figures/run.mjs";
 import { spawnApi, spawnCli, spawnConcurrent } from "./figures/spawn.mjs";
 import { list, version } from "./figures/startup.mjs";
@@ -28,6 +29,7 @@ const FIGURES = [
   dashboard,
   workerMemory,
   ultramin,
+  mcpRelay,
 ];
 
 const argv = process.argv.slice(2).filter((a) => a !== "--");

@@ -136,10 +136,16 @@ function stubFor(
 
 /** `claude -p` in a running worker, allowed to use the relayed servers' tools. */
 async function claudeIn(worker: string, stub: AnthropicStub, prompt: string) {
-  // Tools offered directly, not behind ToolSearch (the stub asks for a tool by name; a model would search).
-  const env = Object.entries({ ...stub.env, ANTHROPIC_API_KEY: "dummy", ENABLE_TOOL_SEARCH: "false" }).map(
-    ([k, v]) => `${k}=${v}`,
-  );
+  const env = Object.entries({
+    ...stub.env,
+    ANTHROPIC_API_KEY: "dummy",
+    // Tools offered directly, not behind ToolSearch (the stub asks for a tool by name; a model would search).
+    ENABLE_TOOL_SEARCH: "false",
+    // `claude -p` waits for MCP servers only a few seconds, then starts without the slow ones (and
+    // offers WaitForMcpServers): on a loaded machine a server's first start on the host takes longer.
+    MCP_CONNECTION_NONBLOCKING: "false",
+    CLAUDE_CODE_MCP_STARTUP_WAIT_MS: "60000",
+  }).map(([k, v]) => `${k}=${v}`);
   return execIn(
     fleet.docker,
     worker,

@@ -294,6 +294,9 @@ describe("the real Claude on the host with hal9000 as its MCP server", () => {
               ANTHROPIC_API_KEY: "dummy-host-key",
               // Tools offered directly, not behind ToolSearch: the stub asks for one by name.
               ENABLE_TOOL_SEARCH: "false",
+              // Wait for hal9000's server however long a loaded machine takes to start it (-p waits ~5 s).
+              MCP_CONNECTION_NONBLOCKING: "false",
+              CLAUDE_CODE_MCP_STARTUP_WAIT_MS: "60000",
             },
           },
           (err, stdout, stderr) =>

@@ -10,7 +10,7 @@
 // loopback. The credential and session record are a real worker's (spawned by hal9000).
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { startMcpForwarder } from "@hal9000/core";
+import { startMcpForwarder } from "@hal9000/core/internal";
 import { addMcpServers, ensureMcpWorkerToken, mcpRelayFiles } from "@hal9000/volumes";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";

@@ -211,6 +211,17 @@ describe("spawning (seed: spawn-worker.sh)", () => {
       expect(status.corruptRecords).toBe(0);
     }));
 
+  it("status: a worker that spins shows its CPU use, an idle one none", () =>
+    withOwnParent(async ({ hal }) => {
+      const busy = await hal.spawn({ command: ["sh", "-c", "while :; do :; done"] });
+      const idle = await hal.spawn({ command: SLEEP });
+      const status = await hal.status();
+      const cpu = (name: string) => status.workers.find((w) => w.name === name)?.cpuPercent;
+      // How much the spinner gets depends on the machine's load: only that it shows.
+      expect(cpu(busy.name)).toBeGreaterThan(2);
+      expect(cpu(idle.name)).toBeLessThan(1);
+    }));
+
   it("never lists, stops or removes a look-alike container without hal9000's labels", () =>
     withOwnParent(async ({ hal, docker, parentName }) => {
       await Promise.all([hal.spawn({ command: SLEEP }), hal.spawn({ command: SLEEP })]);

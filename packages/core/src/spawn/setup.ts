@@ -18,6 +18,7 @@ import {
   writeWorkerCredential,
 } from "../worker/credential.js";
 import { assertNotDockerSocket } from "../worker/guard.js";
+import { hostLoginCredential } from "../worker/host-login.js";
 import { writeIdentityFiles } from "../worker/identity.js";
 import { callerUser, workerUser } from "../worker/user.js";
 import type { CredentialMount, IdentityMounts, SpawnOptions } from "./options.js";
@@ -42,10 +43,13 @@ export async function resolveWorkerSecurity(
   if (project) assertNotDockerSocket("project directory", project.hostPath, dockerSockets);
   // The project's owner, else HAL9000_HOME's, else the caller: the first that is not root (see worker-user.ts).
   const user = workerUser([project?.owner, await ownerOf(ctx.layout.home), callerUser()]);
-  const credential = await resolveCredential(ctx.layout, ctx.env, opts.env);
   const claudeConfig = opts.mountClaudeConfig
     ? await resolveHostClaudeConfig(ctx.paths, ctx.env, dockerSockets)
     : undefined;
+  // The host's login comes last, and as its access token only: the host stays its one writer.
+  const credential =
+    (await resolveCredential(ctx.layout, ctx.env, opts.env)) ??
+    (claudeConfig === undefined ? undefined : await hostLoginCredential(claudeConfig));
   const security: WorkerSecurity = { user, dockerSockets };
   if (credential) security.credential = credential;
   if (claudeConfig !== undefined) security.claudeConfig = claudeConfig;

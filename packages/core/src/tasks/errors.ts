@@ -41,3 +41,18 @@ export class TaskFailedError extends Hal9000Error {
     this.lastOutput = options.lastOutput;
   }
 }
+
+/**
+ * The Messages API refused the worker's credential (`status` 401 or 403), or Claude had none
+ * it could use (`status` null: "Not logged in"). The task was stopped at once: Claude would
+ * otherwise retry a refused API key for minutes.
+ */
+export class TaskCredentialError extends Hal9000Error {
+  readonly worker: string | null;
+  readonly status: number | null;
+  constructor(message: string, options: TaskErrorOptions & { status: number | null }) {
+    super("CREDENTIAL_REFUSED", message, options);
+    this.worker = options.worker;
+    this.status = options.status;
+  }
+}

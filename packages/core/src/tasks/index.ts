@@ -5,7 +5,7 @@ export {
   type PermissionMode,
   validateClaudeTaskArgs,
 } from "./claude-args.js";
-export { TaskAbortedError, TaskFailedError, TaskTimeoutError } from "./errors.js";
+export { TaskAbortedError, TaskCredentialError, TaskFailedError, TaskTimeoutError } from "./errors.js";
 export {
   type HalTaskEvent,
   runTask,

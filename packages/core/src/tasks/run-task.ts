@@ -5,7 +5,8 @@
  * final result. Afterwards the worker's container is removed (unless `keep`); its home, with
  * Claude's transcript under ~/.claude/projects/, stays; its session record says how the task
  * ended. An aborted signal or the timeout stops the worker (SIGTERM, SIGKILL after
- * STOP_GRACE_SECONDS) and rejects with TaskAbortedError / TaskTimeoutError.
+ * STOP_GRACE_SECONDS) and rejects with TaskAbortedError / TaskTimeoutError; a credential the
+ * API refuses (or none at all) stops it at once and rejects with TaskCredentialError.
  */
 import type { TaskOutcome, TaskRecord } from "@hal9000/volumes";
 import { commitBranch } from "../branches/operations.js";
@@ -17,7 +18,7 @@ import { InvalidInputError, isHal9000Error } from "../vocabulary/errors.js";
 import { logFor } from "../vocabulary/log.js";
 import { lastOutputLines, terminalText } from "../worker/terminal-text.js";
 import { type ClaudeTaskArgs, claudeTaskCommand, validateClaudeTaskArgs } from "./claude-args.js";
-import { TaskAbortedError, TaskFailedError, TaskTimeoutError } from "./errors.js";
+import { TaskAbortedError, TaskCredentialError, TaskFailedError, TaskTimeoutError } from "./errors.js";
 import { EventLog } from "./event-log.js";
 import { type ClaudeEvent, type ClaudeResult, parseStreamJsonLine } from "./stream-json.js";
 
@@ -155,7 +156,11 @@ export function runTask(
   };
 }
 
-type Stop = { kind: "aborted"; reason: unknown } | { kind: "timeout"; ms: number };
+type Stop =
+  | { kind: "aborted"; reason: unknown }
+  | { kind: "timeout"; ms: number }
+  /** The API refused the credential (or there was none): retrying would not help. */
+  | { kind: "credential"; status: number | null };
 
 async function execute(
   ctx: CoreContext,
@@ -238,6 +243,9 @@ async function execute(
       for (const e of parsed) {
         if (e.type === "result") final = e.result;
         events.push(e);
+        if (e.type === "api_error" && e.error === "authentication_failed") {
+          requestStop({ kind: "credential", status: e.status });
+        }
       }
     });
     stream.on("data", (chunk: Buffer) => lines.write(chunk));
@@ -329,14 +337,31 @@ async function commitTaskWork(
 }
 
 const isTaskError = (err: unknown) =>
-  err instanceof TaskAbortedError || err instanceof TaskTimeoutError || err instanceof TaskFailedError;
+  err instanceof TaskAbortedError ||
+  err instanceof TaskTimeoutError ||
+  err instanceof TaskFailedError ||
+  err instanceof TaskCredentialError;
 
 function errorEvent(err: unknown): HalTaskEvent {
   const code = isHal9000Error(err) ? err.code : ((err as { code?: string }).code ?? "INTERNAL");
   return { type: "error", code: String(code), message: (err as Error).message ?? String(err) };
 }
 
-function stopError(stop: Stop, worker: string | null): TaskAbortedError | TaskTimeoutError {
+/** Where a worker's credential comes from, and the one recommended for a Claude subscription. */
+const CREDENTIAL_HINT =
+  "see which credential workers get with `hal9000 auth status`; for a Claude subscription run `claude setup-token` and store its long-lived token with `hal9000 auth set --oauth-token` (or set CLAUDE_CODE_OAUTH_TOKEN); for an API key, `hal9000 auth set`";
+
+function stopError(
+  stop: Stop,
+  worker: string | null,
+): TaskAbortedError | TaskTimeoutError | TaskCredentialError {
+  if (stop.kind === "credential") {
+    const message =
+      stop.status === null
+        ? `claude in worker ${worker} has no Anthropic credential it can use (it says it is not logged in); the task was stopped`
+        : `the Anthropic API refused the credential of worker ${worker} (HTTP ${stop.status}); the task was stopped`;
+    return new TaskCredentialError(message, { worker, status: stop.status, hint: CREDENTIAL_HINT });
+  }
   const who = worker === null ? "before its worker started" : `worker ${worker} stopped`;
   if (stop.kind === "timeout") {
     return new TaskTimeoutError(`the task timed out after ${stop.ms} ms (${who})`, {
@@ -366,7 +391,8 @@ function decideOutcome(
 ): Outcome {
   if (stop) {
     const error = stopError(stop, name);
-    return { error, outcome: stop.kind === "timeout" ? "timed-out" : "aborted", message: error.message };
+    const outcome = stop.kind === "timeout" ? "timed-out" : stop.kind === "aborted" ? "aborted" : "failed";
+    return { error, outcome, message: error.message };
   }
   if (!final) {
     const lastOutput = lastOutputLines(plain.join("\n"));

@@ -2,7 +2,8 @@
  * Claude Code's machine-readable output (`claude -p … --output-format stream-json --verbose`):
  * one JSON object a line. This turns a line into hal9000's typed task events. Measured with
  * Claude Code 2.1.332: `system` (subtypes `init`, `hook_started`, `hook_response`,
- * `permission_denied`), `assistant` (content blocks `text` / `tool_use`), `user`
+ * `permission_denied`, `api_retry`), `assistant` (content blocks `text` / `tool_use`; an API
+ * error it gave up on is a synthetic one with `error` and `api_error_status`), `user`
  * (`tool_result` blocks) and one final `result`.
  */
 
@@ -37,6 +38,12 @@ export type ClaudeEvent = { line: string; seq: number } & (
   | { type: "tool_use"; id: string; name: string; input: unknown }
   | { type: "tool_result"; toolUseId: string; content: string; isError: boolean }
   | { type: "permission_denied"; tool: string; message: string }
+  /**
+   * The Messages API answered an error: Claude will try again (`retrying`, its `api_retry`
+   * lines) or gave up (its synthetic assistant message). `error` is Claude's kind, e.g.
+   * "authentication_failed" (a credential refused, or none at all: `status` null), "rate_limit".
+   */
+  | { type: "api_error"; error: string; status: number | null; retrying: boolean }
   | { type: "result"; result: ClaudeResult }
   /** Any other line Claude printed (hook progress, future message types). */
   | { type: "claude"; message: Record<string, unknown> }
@@ -104,6 +111,17 @@ export function parseStreamJsonLine(line: string, seq: number): ClaudeEvent[] | 
           },
         ];
       }
+      if (m.subtype === "api_retry") {
+        return [
+          {
+            ...base,
+            type: "api_error",
+            error: str(m.error) ?? "unknown",
+            status: num(m.error_status),
+            retrying: true,
+          },
+        ];
+      }
       if (m.subtype === "permission_denied") {
         return [
           { ...base, type: "permission_denied", tool: str(m.tool_name) ?? "", message: str(m.message) ?? "" },
@@ -114,6 +132,15 @@ export function parseStreamJsonLine(line: string, seq: number): ClaudeEvent[] | 
     case "user": {
       const content = isObject(m.message) && Array.isArray(m.message.content) ? m.message.content : [];
       const events: ClaudeEvent[] = [];
+      if (m.type === "assistant" && m.is_api_error_message === true) {
+        events.push({
+          ...base,
+          type: "api_error",
+          error: str(m.error) ?? "unknown",
+          status: num(m.api_error_status),
+          retrying: false,
+        });
+      }
       for (const block of content) {
         if (!isObject(block)) continue;
         if (block.type === "text" && m.type === "assistant" && typeof block.text === "string") {

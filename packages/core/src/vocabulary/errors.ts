@@ -16,6 +16,7 @@ export type Hal9000ErrorCode =
   | "TASK_ABORTED"
   | "TASK_TIMEOUT"
   | "TASK_FAILED"
+  | "CREDENTIAL_REFUSED"
   | "WAIT_TIMEOUT"
   | "INTERNAL";
 

@@ -167,7 +167,9 @@ export async function prepareClaudeHome(opts: ClaudeHomeOptions): Promise<void> 
   }
   if (stateHooks) await prepareStateHook(home, user);
 
-  // .credentials.json: the mount point of an OAuth token, the host's login (linked), or the worker's own.
+  // .credentials.json: the mount point of an OAuth token (a setup-token token, or the access
+  // token of the host's login: never a link to the host's file, whose refresh token a worker
+  // could spend; see host-login.ts), or the worker's own.
   const credFile = path.join(dir, CREDENTIALS);
   const cred = await lstatOrUndefined(credFile);
   if (credential === "oauth-token") {
@@ -177,12 +179,7 @@ export async function prepareClaudeHome(opts: ClaudeHomeOptions): Promise<void> 
     return;
   }
   if (cred?.isFile() && cred.size === 0) await rm(credFile, { force: true }); // an earlier spawn's mount point
-  const hostLogin = hostConfig === undefined ? undefined : path.join(hostConfig, CREDENTIALS);
-  if (credential === undefined && hostLogin !== undefined && (await lstatOrUndefined(hostLogin))) {
-    await link(credFile, inWorker(CREDENTIALS), user);
-  } else if (cred?.isSymbolicLink()) {
-    await rm(credFile, { force: true }); // no stale link to the host's login
-  }
+  if (cred?.isSymbolicLink()) await rm(credFile, { force: true }); // an older hal9000's link to the host's login
 }
 
 /**

@@ -14,8 +14,12 @@
  *   by a wrapper process.
  *
  * Where the value comes from, first match wins: the spawn's own env (ANTHROPIC_API_KEY or
- * CLAUDE_CODE_OAUTH_TOKEN given with -e), the caller's environment (the same names), then
- * the credential stored with `hal9000 auth set`.
+ * CLAUDE_CODE_OAUTH_TOKEN given with -e), the caller's environment (the same names), the
+ * credential stored with `hal9000 auth set`, then (mountClaudeConfig only) the access token of
+ * the host's Claude login, never its refresh token (host-login.ts: one writer refreshes).
+ *
+ * For a Claude subscription the recommended credential is the long-lived token of
+ * `claude setup-token`: every worker gets the same read-only copy, and none ever refreshes it.
  */
 
 import { chmod, chown, lstat, mkdir, readdir, rm, stat } from "node:fs/promises";
@@ -47,12 +51,17 @@ export const CREDENTIAL_ENV: Readonly<Record<string, CredentialKind>> = {
   CLAUDE_CODE_OAUTH_TOKEN: "oauth-token",
 };
 
-export type CredentialSource = "spawn-env" | "env" | "stored";
+/** "host-login": the access token of the host's own Claude login, never its refresh token (host-login.ts). */
+export type CredentialSource = "spawn-env" | "env" | "stored" | "host-login";
 
 export interface WorkerCredential {
   kind: CredentialKind;
   value: string;
   source: CredentialSource;
+  /** An OAuth access token's expiry (ms since the epoch); null or absent: it does not expire soon. */
+  expiresAt?: number | null;
+  /** The subscription a login's token belongs to (pro, max, …), when the login says so. */
+  subscriptionType?: string | null;
 }
 
 /** The worker's environment minus credential variables (they travel as a file). */
@@ -109,17 +118,23 @@ export async function resolveCredential(
 const envNameOf = (kind: CredentialKind) =>
   Object.entries(CREDENTIAL_ENV).find(([, k]) => k === kind)?.[0] ?? "credential";
 
-/** The content of the worker's credential file for its kind. */
-export function credentialFileContent(c: { kind: CredentialKind; value: string }): string {
+/**
+ * The content of the worker's credential file for its kind. An OAuth token never comes with a
+ * refresh token: a setup-token token lives a year and has none, and of the host's login the
+ * worker gets the access token only (host-login.ts). Nothing in a worker refreshes, so no
+ * worker can invalidate another's credential.
+ */
+export function credentialFileContent(
+  c: Pick<WorkerCredential, "kind" | "value" | "expiresAt" | "subscriptionType">,
+): string {
   if (c.kind === "api-key") return `${c.value}\n`;
-  // A setup-token token lives a year and has no refresh token: nothing for Claude to refresh.
   return `${JSON.stringify({
     claudeAiOauth: {
       accessToken: c.value,
       refreshToken: null,
-      expiresAt: null,
+      expiresAt: c.expiresAt ?? null,
       scopes: ["user:inference"],
-      subscriptionType: null,
+      subscriptionType: c.subscriptionType ?? null,
     },
   })}\n`;
 }

@@ -160,3 +160,34 @@ describe("EventLog", () => {
     expect(late).toEqual([1, 2, 3]);
   });
 });
+
+/** What claude -p printed (2.1.332, trimmed) when the API refused its OAuth token with a 401. */
+const REFUSED = readFileSync(new URL("./fixtures/claude-credential-refused.jsonl", import.meta.url), "utf8")
+  .split("\n")
+  .filter((l) => l !== "");
+
+describe("an API error in Claude's stream", () => {
+  const events = REFUSED.flatMap((line, i) => parseStreamJsonLine(line, i + 1) ?? []);
+
+  it("is an api_error event: retrying on api_retry, then the one Claude gave up on, before its text", () => {
+    expect(events.map((e) => e.type)).toEqual(["api_error", "api_error", "text", "result"]);
+    expect(events[0]).toMatchObject({ error: "authentication_failed", status: 401, retrying: true });
+    expect(events[1]).toMatchObject({ error: "authentication_failed", status: 401, retrying: false });
+    expect(events[2]).toMatchObject({ type: "text", text: "Not logged in · Please run /login" });
+  });
+
+  it("without a status when no request was refused (no credential at all)", () => {
+    const line = JSON.stringify({
+      type: "assistant",
+      message: { content: [{ type: "text", text: "Not logged in · Please run /login" }] },
+      error: "authentication_failed",
+      is_api_error_message: true,
+    });
+    expect(parseStreamJsonLine(line, 1)?.[0]).toMatchObject({
+      type: "api_error",
+      error: "authentication_failed",
+      status: null,
+      retrying: false,
+    });
+  });
+});

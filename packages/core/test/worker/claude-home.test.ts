@@ -137,13 +137,14 @@ describe("prepareClaudeHome", () => {
     await expect(lstat(f)).rejects.toThrow(/ENOENT/);
   });
 
-  it("links the host's config (not its session state) into the worker's writable ~/.claude", async () => {
+  it("links the host's config (not its session state, nor its login) into the worker's writable ~/.claude", async () => {
     await prepareClaudeHome({ home, user: me, hostConfig: host });
     expect(await linkOf("CLAUDE.md")).toBe("/home/worker/.claude-host/CLAUDE.md");
     expect(await linkOf("agents")).toBe("/home/worker/.claude-host/agents");
     // settings.json is a copy (hal9000 adds its hooks), not a link.
     expect(await settings()).toEqual({ model: "opus", apiKeyHelper: "vault" });
-    expect(await linkOf(".credentials.json")).toBe("/home/worker/.claude-host/.credentials.json");
+    // Never the host's login: its refresh token must stay with the host (host-login.ts).
+    await expect(lstat(path.join(home, ".claude", ".credentials.json"))).rejects.toThrow(/ENOENT/);
     await expect(lstat(path.join(home, ".claude", "projects"))).rejects.toThrow(/ENOENT/);
   });
 

@@ -55,6 +55,23 @@ describe("credentialFileContent", () => {
     const oauth = JSON.parse(credentialFileContent({ kind: "oauth-token", value: "sk-ant-oat01-z" }));
     expect(oauth.claudeAiOauth.accessToken).toBe("sk-ant-oat01-z");
     expect(oauth.claudeAiOauth.scopes).toContain("user:inference");
+    expect(oauth.claudeAiOauth.refreshToken).toBeNull();
+  });
+
+  it("keeps a login's expiry and subscription, and never a refresh token", () => {
+    const c = {
+      kind: "oauth-token" as const,
+      value: "sk-ant-oat01-a",
+      expiresAt: 1234,
+      subscriptionType: "max",
+    };
+    expect(JSON.parse(credentialFileContent(c)).claudeAiOauth).toEqual({
+      accessToken: "sk-ant-oat01-a",
+      refreshToken: null,
+      expiresAt: 1234,
+      scopes: ["user:inference"],
+      subscriptionType: "max",
+    });
   });
 });
 

@@ -310,18 +310,22 @@ describe("the parent's scripts (the seed's interface)", () => {
 
 describe("the tmux dashboard", () => {
   const f = cliFleet();
-  it("has the session, three panes that show the workers, and the four bindings", async () => {
+  it("has the session, three panes that show the workers and their agent states, and the four bindings", async () => {
     const panes = await f.tmux("list-panes", "-t", "hal9000", "-F", "#{pane_index}");
     expect(panes).toEqual({ exitCode: 0, output: "0\n1\n2\n" });
     const name = await f.claudeReady(f.workerName("dash"));
     expect((await f.run(["spawn", "-d", "-n", name, ...f.stubArgs])).code).toBe(0);
     // .1 lists workers, .2 shows their live stats; both refresh by themselves.
-    for (const pane of ["1", "2"]) {
-      await waitFor(`pane .${pane} to show ${name}`, async () => {
-        const cap = await f.tmux("capture-pane", "-p", "-t", `hal9000:0.${pane}`);
-        return new RegExp(`${name}\\s+running`).test(cap.output);
+    // Both show each worker's agent state, and redraw when it changes (no Docker event then).
+    const paneShows = (pane: string, state: string) =>
+      waitFor(`pane .${pane} to show ${name} ${state}`, async () => {
+        const cap = await f.tmux("capture-pane", "-p", "-J", "-t", `hal9000:0.${pane}`);
+        return new RegExp(`${name}\\s+running\\s+${state}\\b`).test(cap.output);
       });
-    }
+    for (const pane of ["1", "2"]) await paneShows(pane, "ready");
+    const sent = await f.run(["send", name, "say hello", "--wait"]);
+    expect(sent.code, sent.stderr).toBe(0);
+    for (const pane of ["1", "2"]) await paneShows(pane, "idle");
     const coordinator = await f.tmux("capture-pane", "-p", "-t", "hal9000:0.0");
     expect(coordinator.output).toContain(`parent ${f.parentName}: running`);
 

@@ -1,5 +1,8 @@
-import { watch as watchFiles } from "node:fs";
+import { type FSWatcher, watch as watchFiles } from "node:fs";
+import { readdir } from "node:fs/promises";
+import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { WORKER_STATE_DIR } from "@hal9000/volumes";
 import type { CoreContext } from "../context/context.js";
 import { LABEL_PARENT, LABEL_ROLE } from "../vocabulary/labels.js";
 
@@ -17,14 +20,24 @@ export interface FleetWatchOptions {
 }
 
 /**
- * Watches this fleet without polling: Docker events of the parent and its workers, and the
- * session records (a worker's recorded state), until `signal` aborts. Lets a long-lived view
- * (a dashboard pane) redraw when something changed instead of asking every few seconds.
+ * Watches this fleet without polling: Docker events of the parent and its workers, the
+ * session records (a worker's recorded state) and each worker's state folder (its agent state,
+ * which changes with no Docker event), until `signal` aborts. Lets a long-lived view (a
+ * dashboard pane) redraw when something changed instead of asking every few seconds.
  */
 export async function watchFleet(ctx: CoreContext, opts: FleetWatchOptions): Promise<void> {
   const { signal } = opts;
   const parent = ctx.config.parentName;
-  const changed = coalesce(opts.onChange, opts.coalesceMs ?? 150, signal, opts.onError);
+  const stateDirs = new StateDirWatchers(ctx.layout.workers, signal);
+  const changed = coalesce(
+    async () => {
+      await stateDirs.refresh(changed);
+      await opts.onChange();
+    },
+    opts.coalesceMs ?? 150,
+    signal,
+    opts.onError,
+  );
   const watchers = [ctx.layout.sessions, ...(opts.files ?? [])].flatMap((path) => {
     try {
       return [watchFiles(path, { signal }, changed)];
@@ -56,6 +69,42 @@ export async function watchFleet(ctx: CoreContext, opts: FleetWatchOptions): Pro
     }
   } finally {
     for (const w of watchers) w.close();
+    stateDirs.close();
+  }
+}
+
+/**
+ * One watcher per worker's state folder (workers/<name>/.hal9000, where its hooks write state.json
+ * and events.jsonl). A worker's folder exists before its container starts, so the refresh after
+ * its Docker event finds it; a folder that goes away drops its watcher.
+ */
+class StateDirWatchers {
+  readonly #watchers = new Map<string, FSWatcher>();
+  constructor(
+    private readonly workers: string,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  async refresh(onChange: () => void): Promise<void> {
+    const names = await readdir(this.workers).catch(() => [] as string[]);
+    for (const name of names) {
+      if (this.#watchers.has(name) || this.signal.aborted) continue;
+      try {
+        const w = watchFiles(path.join(this.workers, name, WORKER_STATE_DIR), { signal: this.signal }, onChange);
+        w.on("error", () => {
+          w.close();
+          this.#watchers.delete(name);
+        });
+        this.#watchers.set(name, w);
+      } catch {
+        // no state folder (yet): a later refresh tries again
+      }
+    }
+  }
+
+  close(): void {
+    for (const w of this.#watchers.values()) w.close();
+    this.#watchers.clear();
   }
 }
 

@@ -4,16 +4,18 @@
  * key bindings, and `volumes clean`. Each describe has its own parent; each test makes the
  * workers it needs and leaves none running, so tests run alone and in any order.
  */
+import { spawn as spawnChild } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CliResult, cliEnv, hal9000, onTerminal, terminal } from "./cli-harness.js";
+import { CLI_BIN, type CliResult, cliEnv, hal9000, onTerminal, terminal } from "./cli-harness.js";
 import {
   type AnthropicStub,
   cleanupFleet,
   execIn,
   startAnthropicStub,
+  startStub,
   type TempHome,
   tempDir,
   uniqueName,
@@ -310,22 +312,18 @@ describe("the parent's scripts (the seed's interface)", () => {
 
 describe("the tmux dashboard", () => {
   const f = cliFleet();
-  it("has the session, three panes that show the workers and their agent states, and the four bindings", async () => {
+  it("has the session, three panes that show the workers, and the four bindings", async () => {
     const panes = await f.tmux("list-panes", "-t", "hal9000", "-F", "#{pane_index}");
     expect(panes).toEqual({ exitCode: 0, output: "0\n1\n2\n" });
     const name = await f.claudeReady(f.workerName("dash"));
     expect((await f.run(["spawn", "-d", "-n", name, ...f.stubArgs])).code).toBe(0);
     // .1 lists workers, .2 shows their live stats; both refresh by themselves.
-    // Both show each worker's agent state, and redraw when it changes (no Docker event then).
-    const paneShows = (pane: string, state: string) =>
-      waitFor(`pane .${pane} to show ${name} ${state}`, async () => {
-        const cap = await f.tmux("capture-pane", "-p", "-J", "-t", `hal9000:0.${pane}`);
-        return new RegExp(`${name}\\s+running\\s+${state}\\b`).test(cap.output);
+    for (const pane of ["1", "2"]) {
+      await waitFor(`pane .${pane} to show ${name}`, async () => {
+        const cap = await f.tmux("capture-pane", "-p", "-t", `hal9000:0.${pane}`);
+        return new RegExp(`${name}\\s+running`).test(cap.output);
       });
-    for (const pane of ["1", "2"]) await paneShows(pane, "ready");
-    const sent = await f.run(["send", name, "say hello", "--wait"]);
-    expect(sent.code, sent.stderr).toBe(0);
-    for (const pane of ["1", "2"]) await paneShows(pane, "idle");
+    }
     const coordinator = await f.tmux("capture-pane", "-p", "-t", "hal9000:0.0");
     expect(coordinator.output).toContain(`parent ${f.parentName}: running`);
 
@@ -336,6 +334,54 @@ describe("the tmux dashboard", () => {
     expect(keys).toMatch(/-T prefix\s+S\s+confirm-before .*hal9000 stop-all --yes/);
     const base = await f.tmux("show-options", "-g", "pane-base-index");
     expect(base.output).toBe("pane-base-index 0\n");
+  });
+
+  it("the worker panes show each worker's agent state, redrawn when it changes (no Docker event then)", async () => {
+    // A turn that takes a while: the Docker events of `send` (its attach) are long past when
+    // the agent turns idle, so only the agent's own state can make the pane redraw.
+    const slow = await startStub(docker, f.parentName, {
+      reply: "Done, slowly.",
+      rules: [{ match: "take your time", delayMs: 8000 }],
+    });
+    const slowArgs = Object.entries({ ...slow.env, ANTHROPIC_API_KEY: "dummy" }).flatMap(([k, v]) => [
+      "-e",
+      `${k}=${v}`,
+    ]);
+    const name = await f.claudeReady(f.workerName("dash-agent"));
+    expect((await f.run(["spawn", "-d", "-n", name, ...slowArgs])).code).toBe(0);
+    const paneShows = (pane: string, state: string) =>
+      waitFor(`pane .${pane} to show ${name} ${state}`, async () => {
+        const cap = await f.tmux("capture-pane", "-p", "-J", "-t", `hal9000:0.${pane}`);
+        return new RegExp(`${name}\\s+running\\s+${state}\\b`).test(cap.output);
+      });
+    await paneShows("1", "ready");
+    // The same pane, run on the host: reading its output makes no Docker event (a capture-pane
+    // in the parent is a docker exec, which alone would make the pane redraw).
+    const pane = spawnChild(process.execPath, [CLI_BIN, "dashboard", "workers"], {
+      env: f.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let frames = "";
+    pane.stdout?.on("data", (c: Buffer) => {
+      frames += c.toString();
+    });
+    const lastFrame = () => frames.slice(frames.lastIndexOf("\x1b[2J"));
+    try {
+      await waitFor("the host pane to show the worker ready", () =>
+        new RegExp(`${name}\\s+running\\s+ready\\b`).test(lastFrame()),
+      );
+      const sent = await f.run(["send", name, "take your time"]);
+      expect(sent.code, sent.stderr).toBe(0);
+      const idle = await f.run(["wait", name, "--until", "idle", "--timeout", "60s"]);
+      expect(idle.code, idle.stderr).toBe(0);
+      await waitFor("the host pane to redraw with the worker idle", () =>
+        new RegExp(`${name}\\s+running\\s+idle\\b`).test(lastFrame()),
+      );
+    } finally {
+      pane.kill("SIGTERM");
+    }
+    await paneShows("1", "idle");
+    expect((await f.run(["stop", name])).code).toBe(0);
   });
 
   it("idle, starts no process: its panes are long-lived and redraw on changes", async () => {

@@ -49,7 +49,7 @@ export type {
   TaskResult,
   TaskSettled,
 } from "./tasks/index.js";
-export { TaskAbortedError, TaskFailedError, TaskTimeoutError } from "./tasks/index.js";
+export { TaskAbortedError, TaskCredentialError, TaskFailedError, TaskTimeoutError } from "./tasks/index.js";
 export type { SendOptions } from "./terminal/agent.js";
 export type { TerminalIO } from "./terminal/terminal.js";
 export {

@@ -90,7 +90,11 @@ class StateDirWatchers {
     for (const name of names) {
       if (this.#watchers.has(name) || this.signal.aborted) continue;
       try {
-        const w = watchFiles(path.join(this.workers, name, WORKER_STATE_DIR), { signal: this.signal }, onChange);
+        const w = watchFiles(
+          path.join(this.workers, name, WORKER_STATE_DIR),
+          { signal: this.signal },
+          onChange,
+        );
         w.on("error", () => {
           w.close();
           this.#watchers.delete(name);

@@ -6,7 +6,6 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import type { Hal9000 } from "@hal9000/core";
-import { mcpRelayStatus } from "@hal9000/core/internal";
 import { RelayLog, type RunningRelay, startRelay } from "@hal9000/mcp";
 import { addMcpServers, ensureMcpWorkerToken, mcpRelayFiles, removeMcpServer } from "@hal9000/volumes";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -217,6 +216,12 @@ describe("the MCP relay (Option B)", () => {
     expect(await relayLogText()).toMatch(
       new RegExp(`worker=${w.name} server=memory .*tool call create_entities: ok`),
     );
+    // hal9000 status shows the relay serving, and the worker's session with its call.
+    const { mcp } = await hal.status();
+    expect(mcp).toMatchObject({ state: "running", configured: ["memory", "thinking"] });
+    const session = mcp.health?.sessions.find((x) => x.worker === w.name && x.server === "memory");
+    expect(session?.calls).toBeGreaterThanOrEqual(1);
+    expect(mcp.health?.servers.find((x) => x.name === "memory")?.calls).toBeGreaterThanOrEqual(1);
   });
 
   it("gives two workers at once their own server processes", async () => {
@@ -328,9 +333,10 @@ describe("the MCP relay (Option B)", () => {
     await stopTheRelay();
     const r = await execIn(fleet.docker, w.name, ["claude", "mcp", "list"]);
     expect(r.output).toMatch(/memory: .* - ✘ Failed to connect/);
-    const status = await mcpRelayStatus(hal.layout);
+    const status = await hal.mcpRelay();
     expect(status).toMatchObject({ state: "stopped", why: "the relay is not running on the host" });
     expect(status.hint).toContain("hal9000 mcp relay -d");
+    expect((await hal.status()).mcp.state).toBe("stopped");
     await startTheRelay();
     const again = await execIn(fleet.docker, w.name, ["claude", "mcp", "list"]);
     expect(again.output).toMatch(/memory: .* - ✔ Connected/);

@@ -323,6 +323,7 @@ class FakeHal9000 implements Hal9000Api {
       })),
       sessionRecords: this.world.workers.length,
       corruptRecords: 0,
+      mcp: { state: "not-configured", configured: [], socket: `${this.layout.home}/run/mcp-relay.sock` },
     };
   }
   /** Draws once, then one change (as a Docker event would), then waits for the signal. */

@@ -37,6 +37,7 @@ import {
 } from "./fleet/agent-watch.js";
 import { type FleetStatus, fleetStatus, stopAllWorkers, stopWorker } from "./fleet/fleet.js";
 import { type FleetWatchOptions, watchFleet } from "./fleet/watch.js";
+import { type McpRelayStatus, mcpRelayStatus } from "./mcp/relay-status.js";
 import { type ParentStatus, parentStatus, restartParent, startParent, stopParent } from "./parent/parent.js";
 import type { SpawnOptions } from "./spawn/options.js";
 import { spawnWorker } from "./spawn/spawn.js";
@@ -315,6 +316,15 @@ export class Hal9000 {
   async status(): Promise<FleetStatus> {
     await this.ping();
     return fleetStatus(this.#ctx);
+  }
+
+  /**
+   * The MCP relay (Option B): the servers mcp.json configures, whether the host relay serves
+   * them (else why, and what to do), and each server's sessions, calls and last error. Asks the
+   * relay over its socket, within seconds; needs no Docker.
+   */
+  mcpRelay(): Promise<McpRelayStatus> {
+    return mcpRelayStatus(this.layout);
   }
 
   /** The parent's main process; returns when `signal` aborts. */

@@ -35,6 +35,13 @@ export type { WorkerStats } from "./fleet/stats.js";
 export type { FleetWatchOptions } from "./fleet/watch.js";
 // The facade.
 export { Hal9000, type Hal9000Options } from "./hal9000.js";
+export type {
+  McpRelayState,
+  McpRelayStatus,
+  RelayHealth,
+  RelayServerHealth,
+  RelaySessionHealth,
+} from "./mcp/relay-status.js";
 export type { ContainerState, ParentStatus } from "./parent/parent.js";
 export type { SpawnOptions } from "./spawn/options.js";
 export type {

@@ -1,5 +1,6 @@
 import type { CoreContext } from "../context/context.js";
 import type { ContainerDetails, ContainerSummary } from "../engine/engine.js";
+import { type McpRelayStatus, mcpRelayStatus } from "../mcp/relay-status.js";
 import { type ParentStatus, parentStatus, STOP_TIMEOUT_SECONDS } from "../parent/parent.js";
 import { markStopAll, withSpawnLock } from "../spawn/lock.js";
 import { collectOrphans, describeOrphans } from "../spawn/orphans.js";
@@ -20,6 +21,8 @@ export interface FleetStatus {
   workers: WorkerStatus[];
   sessionRecords: number;
   corruptRecords: number;
+  /** The MCP relay (Option B): the configured servers, whether the host relay serves them, and each one's health. */
+  mcp: McpRelayStatus;
 }
 
 /** Stops a worker and marks its session record; a --rm worker is then gone. */
@@ -97,12 +100,13 @@ export async function stopAllWorkers(ctx: CoreContext, calledAt = Date.now()): P
   return names.sort();
 }
 
-/** Parent, workers with uptime/CPU/memory (one non-streaming stats call each, in parallel), records. */
+/** Parent, workers with uptime/CPU/memory (one non-streaming stats call each, in parallel), records, the MCP relay. */
 export async function fleetStatus(ctx: CoreContext): Promise<FleetStatus> {
-  const [parent, workers, records] = await Promise.all([
+  const [parent, workers, records, mcp] = await Promise.all([
     parentStatus(ctx),
     inspectWorkers(ctx),
     ctx.sessions.list(),
+    mcpRelayStatus(ctx.layout),
   ]);
   const now = new Date();
   const withStats = await Promise.all(
@@ -124,5 +128,6 @@ export async function fleetStatus(ctx: CoreContext): Promise<FleetStatus> {
     workers: withStats,
     sessionRecords: records.records.length,
     corruptRecords: records.corrupt.length,
+    mcp,
   };
 }

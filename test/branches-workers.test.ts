@@ -312,7 +312,7 @@ describe("the CLI: bad input leaves nothing behind; stop keeps uncommitted work"
     const plain = await tempDir();
     try {
       const r = await hal9000(["spawn", "-d", "-n", "bad1", "--branch", plain.home], env());
-      expect(r.code).toBe(1);
+      expect(r.code).toBe(125);
       expect(r.stderr).toMatch(/--branch needs a git repository, and .* is not in one/);
       await nothingLeft(undefined, "bad1");
     } finally {
@@ -324,7 +324,7 @@ describe("the CLI: bad input leaves nothing behind; stop keeps uncommitted work"
     const repo = await newRepo();
     const before = await userState(repo);
     const r = await hal9000(["spawn", "-d", "-n", "bad2", "--branch", "--base", "nope", repo.dir], env());
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(125);
     expect(r.stderr).toContain('--base "nope" is not a commit');
     await nothingLeft(repo, "bad2");
     expect(await userState(repo)).toEqual(before);
@@ -334,7 +334,7 @@ describe("the CLI: bad input leaves nothing behind; stop keeps uncommitted work"
     const repo = await newRepo();
     repo.git("branch", "taken");
     const r = await hal9000(["spawn", "-d", "-n", "bad3", "--branch", "taken", repo.dir, "--json"], env());
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(125);
     expect(JSON.parse(r.stdout).error).toMatchObject({
       code: "CONFLICT",
       message: expect.stringContaining('branch "taken" already exists'),
@@ -347,7 +347,7 @@ describe("the CLI: bad input leaves nothing behind; stop keeps uncommitted work"
     const repo = await newRepo();
     await hal.spawn({ name: "plain1", image: MINIMAL, command: ["sleep", "600"] });
     const r = await hal9000(["spawn", "-d", "-n", "plain1", "--branch", repo.dir], env());
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(125);
     expect(r.stderr).toContain('a worker named "plain1" already exists');
     expect(repo.git("branch", "--list", "hal9000/plain1")).toBe("");
     await expect(lstat(checkoutPath(hal.layout, "plain1"))).rejects.toThrow(/ENOENT/);

@@ -65,7 +65,7 @@ describe("hal9000 build", () => {
   it("an invalid target is a usage error, nothing built", async () => {
     const r = await hal9000(["build", "everything"], cliEnv("/nonexistent-hal9000-home", "unused"));
     expect(r).toEqual({
-      code: 2,
+      code: 125,
       signal: null,
       stdout: "",
       stderr:

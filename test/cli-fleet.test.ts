@@ -208,7 +208,7 @@ describe("fleet commands", () => {
     expect(r).toMatchObject({ code: 0, stdout: `stopped ${name}\n` });
     expect((await f.listed()).filter((w) => w.state === "running")).toEqual([]);
     const ghost = await f.run(["stop", f.workerName("ghost")]);
-    expect(ghost.code).toBe(1);
+    expect(ghost.code).toBe(125);
     expect(ghost.stderr).toMatch(/^hal9000: .*ghost.*\n {2}hint: .*hal9000 list/);
   });
 
@@ -219,7 +219,7 @@ describe("fleet commands", () => {
       ).toBe(0);
     }
     const refused = await f.run(["stop-all"]);
-    expect(refused.code).toBe(2);
+    expect(refused.code).toBe(125);
     expect(refused.stderr).toContain("hint: pass --yes to confirm");
     expect((await f.run(["count"])).stdout).toBe("2\n");
     const r = await f.run(["stop-all", "--yes", "--json"]);
@@ -231,7 +231,7 @@ describe("fleet commands", () => {
   it("usage errors and an unreachable Docker, as the binary prints them", async () => {
     const unknown = await f.run(["lst"]);
     expect(unknown).toEqual({
-      code: 2,
+      code: 125,
       signal: null,
       stdout: "",
       stderr:
@@ -241,7 +241,7 @@ describe("fleet commands", () => {
       ...f.env,
       DOCKER_HOST: "unix:///nonexistent/docker.sock",
     });
-    expect(noDocker.code).toBe(1);
+    expect(noDocker.code).toBe(125);
     expect(JSON.parse(noDocker.stdout).error.code).toBe("DOCKER_UNAVAILABLE");
     expect(noDocker.stderr.split("\n")[0]).toBe(
       "hal9000: Cannot connect to Docker daemon: no socket at unix:///nonexistent/docker.sock",
@@ -489,7 +489,7 @@ describe("hal9000 volumes clean", () => {
   it("refuses off a terminal without --yes; with --yes removes hal9000's entries", async () => {
     expect((await f.run(["parent", "stop"])).code).toBe(0);
     const refused = await f.run(["volumes", "clean"]);
-    expect(refused.code).toBe(2);
+    expect(refused.code).toBe(125);
     const st = json(await f.run(["volumes", "status", "--json"]));
     expect(st.exists).toBe(true);
     const r = await f.run(["volumes", "clean", "--yes"]);

@@ -103,7 +103,8 @@ interface FailRow {
   env?: NodeJS.ProcessEnv;
   /** Writes what the row needs (a bad hal9000.conf) before the "before" snapshot. */
   prepare?: () => Promise<void>;
-  code: 1 | 2;
+  /** 125: hal9000's own failure, usage errors included (the CLI's exit-code table). */
+  code: 125;
   /** Key words of the first stderr line (what was wrong) and of the hint (how to fix). */
   says: (string | RegExp)[];
   hint: (string | RegExp)[];
@@ -132,7 +133,7 @@ function nameRow(row: string, name: string, problem: string): FailRow {
   return {
     row,
     args: spawnArgs(name),
-    code: 1,
+    code: 125,
     says: [`invalid worker name ${JSON.stringify(name)}: ${problem}`],
     hint: NAME_HINT,
     attempted: name,
@@ -157,10 +158,15 @@ const nameRows: FailRow[] = [
     args: ["spawn", "-d", "--name=-foo", "-i", SLEEPER, project],
   },
   {
-    // yargs reads `-foo` as options, so -n has no value: a usage error, before anything runs.
-    row: "a leading dash: -n -foo",
+    // As docker's parser does, a value-taking option takes the next word (unless it is an option).
+    ...nameRow("a leading dash: -n -foo", "-foo", START_LETTER),
     args: ["spawn", "-d", "-n", "-foo", "-i", SLEEPER, project],
-    code: 2,
+  },
+  {
+    // -n last, with nothing after it: a usage error, before anything runs.
+    row: "an option without its value: -n at the end",
+    args: ["spawn", "-d", "-i", SLEEPER, project, "-n"],
+    code: 125,
     says: ["option -n needs a value"],
     hint: ["usage: hal9000 spawn [-n NAME]"],
   },
@@ -170,14 +176,14 @@ const otherSpawnRows: FailRow[] = [
   {
     row: "a duplicate name (the running worker is untouched)",
     args: spawnArgs(INCUMBENT),
-    code: 1,
+    code: 125,
     says: [`a worker named "${INCUMBENT}" already exists`],
     hint: ["choose another name", `hal9000 stop ${INCUMBENT}`],
   },
   {
     row: "a project path that does not exist",
     args: ["spawn", "-d", "-n", worker("p1"), "-i", SLEEPER, path.join(base, "no-such-dir")],
-    code: 1,
+    code: 125,
     says: [`project directory "${path.join(base, "no-such-dir")}" does not exist`],
     hint: ["check the path", "relative path is resolved against the current directory"],
     attempted: worker("p1"),
@@ -185,7 +191,7 @@ const otherSpawnRows: FailRow[] = [
   {
     row: "a project path that is a file",
     args: ["spawn", "-d", "-n", worker("p2"), "-i", SLEEPER, aFile],
-    code: 1,
+    code: 125,
     says: [`project "${aFile}" is not a directory`],
     hint: ["give the directory to mount at /workspace, not a file"],
     attempted: worker("p2"),
@@ -193,7 +199,7 @@ const otherSpawnRows: FailRow[] = [
   {
     row: "an image that does not exist (-i nope/none:missing)",
     args: ["spawn", "-d", "-n", worker("i1"), "-i", "nope/none:missing", project],
-    code: 1,
+    code: 125,
     says: ['worker image "nope/none:missing" not found in the local Docker engine'],
     hint: ["docker image ls", "leave it out to use WORKER_IMAGE (hal9000/worker:latest)"],
     attempted: worker("i1"),
@@ -202,7 +208,7 @@ const otherSpawnRows: FailRow[] = [
     // Once crashed the process with an unhandled dockerode error and a stack trace.
     row: "an image reference that climbs paths (-i ../../etc/passwd)",
     args: ["spawn", "-d", "-n", worker("i2"), "-i", "../../etc/passwd", project],
-    code: 1,
+    code: 125,
     says: ['invalid worker image: "../../etc/passwd" is not a valid Docker image reference'],
     hint: ['use a name like "hal9000/worker:latest"'],
     attempted: worker("i2"),
@@ -210,7 +216,7 @@ const otherSpawnRows: FailRow[] = [
   {
     row: "an image reference with a space and a ! (-i 'Bad Image!')",
     args: ["spawn", "-d", "-n", worker("i3"), "-i", "Bad Image!", project],
-    code: 1,
+    code: 125,
     says: ['invalid worker image: "Bad Image!" is not a valid Docker image reference'],
     hint: ["lowercase repository, optional :tag or @digest"],
     attempted: worker("i3"),
@@ -236,7 +242,7 @@ function configRow(
       await mkdir(path.dirname(file), { recursive: true });
       await writeFile(file, conf());
     },
-    code: 1,
+    code: 125,
     says: [`${file}:${line}: `, ...says],
     hint,
     attempted: worker(`c-${slug}`),
@@ -275,7 +281,7 @@ const configRows: FailRow[] = [
     junk,
     2,
     ["binary data (NUL bytes, control characters or invalid UTF-8)"],
-    ["must be UTF-8 text", "hal9000 init"],
+    ["must be UTF-8 text", "hal9000 volumes init"],
   ),
   configRow(
     "hal9000.conf: a 10 MB file",
@@ -309,7 +315,7 @@ const homeRows: FailRow[] = [
     row: "HAL9000_HOME on /proc: spawn",
     args: spawnArgs(worker("h1")),
     env: { HAL9000_HOME: PROC_HOME },
-    code: 1,
+    code: 125,
     says: [`HAL9000_HOME ${PROC_HOME} is on /proc, a kernel pseudo-filesystem where no files can be stored`],
     hint: ["set HAL9000_HOME (or --home) to a directory on disk"],
     attempted: worker("h1"),
@@ -318,7 +324,7 @@ const homeRows: FailRow[] = [
     row: "HAL9000_HOME on /proc: init",
     args: ["init"],
     env: { HAL9000_HOME: PROC_HOME },
-    code: 1,
+    code: 125,
     says: [`HAL9000_HOME ${PROC_HOME} is on /proc`],
     hint: ["set HAL9000_HOME (or --home) to a directory on disk"],
   },
@@ -326,7 +332,7 @@ const homeRows: FailRow[] = [
     row: "HAL9000_HOME under a regular file: spawn",
     args: spawnArgs(worker("h2")),
     env: { HAL9000_HOME: path.join(aFile, "home") },
-    code: 1,
+    code: 125,
     says: [`${aFile} is a file, not a directory`],
     hint: [`move ${aFile} aside`, "set HAL9000_HOME (or --home) to another directory"],
     attempted: worker("h2"),
@@ -351,7 +357,7 @@ const dockerRows: FailRow[] = [NO_SOCKET, `unix://${deadSocket}`].flatMap((host)
     row: `no Docker daemon (${what}): ${command}`,
     args,
     env: { DOCKER_HOST: host },
-    code: 1 as const,
+    code: 125,
     says,
     hint,
     attempted,
@@ -363,7 +369,7 @@ const jsonRows: FailRow[] = [
   { ...(otherSpawnRows[1] as FailRow), row: "--json: a missing project", json: "INVALID_INPUT" },
   { ...(configRows[1] as FailRow), row: "--json: a bad number in hal9000.conf", json: "INVALID_CONFIG" },
   { ...(dockerRows[1] as FailRow), row: "--json: no Docker daemon (list)", json: "DOCKER_UNAVAILABLE" },
-  { ...(nameRows.at(-1) as FailRow), row: "--json: a usage error (-n -foo)", json: "USAGE" },
+  { ...(nameRows.at(-1) as FailRow), row: "--json: a usage error (-n without its value)", json: "USAGE" },
 ].map((r) => ({ ...r, args: [...r.args, "--json"] }));
 
 const failing: FailRow[] = [

@@ -42,9 +42,6 @@ export default defineConfig([
     format: ["esm"],
     target: "node20",
     dts: { entry: "src/index.ts" },
-    // yargs is ~40 small ES modules: inlined, `hal9000 --version` starts ~20 ms sooner. The
-    // workspace packages stay external (one copy of each, shared with core).
-    noExternal: [/^yargs(\/|$)/],
     // Published as readable, unminified ESM: no source maps to ship.
     sourcemap: false,
     // Both configs write under dist/: each cleans only its own files.

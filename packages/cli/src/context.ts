@@ -1,22 +1,17 @@
 import { type Hal9000Config, type HomeLayout, homeLayout, resolveHome } from "@hal9000/volumes";
 import type { Hal9000Api } from "./api.js";
+import type { GlobalArgs } from "./global-options.js";
 import { Output } from "./output.js";
 import type { Services } from "./services.js";
-import { useColor } from "./style.js";
+import { colorSupport } from "./style.js";
 
-/** The options every command accepts. */
-export interface GlobalArgs {
-  json?: boolean;
-  home?: string;
-  verbose?: boolean;
-}
+export type { GlobalArgs } from "./global-options.js";
 
 /**
- * One run of the CLI: the injected services, the output (set up from the global options),
- * the exit code a command wants, and the Hal9000 it opened.
+ * One run of the CLI, as a command sees it: the injected services, the output (set up from
+ * the global options) and the Hal9000 it opens on first use.
  */
 export class Context {
-  exitCode = 0;
   out: Output;
   private home: string | undefined;
   private flags: Partial<Hal9000Config> = {};
@@ -26,7 +21,7 @@ export class Context {
     readonly services: Services,
     rawArgv: readonly string[],
   ) {
-    // Until yargs has parsed, the raw flags decide how a usage error is shown.
+    // Until the command line is parsed, the raw flags decide how a usage error is shown.
     this.out = this.makeOutput(rawArgv.includes("--json"), rawArgv.includes("--verbose"));
   }
 
@@ -68,11 +63,20 @@ export class Context {
     return this.services.isTTY.stdin && this.services.isTTY.stderr;
   }
 
+  /** Whether progress may redraw lines in place on stderr (a terminal that is not TERM=dumb). */
+  get liveProgress(): boolean {
+    return this.services.isTTY.stderr && this.services.env.TERM !== "dumb";
+  }
+
   private makeOutput(json: boolean, verbose: boolean): Output {
     const { env, isTTY, stdout, stderr } = this.services;
     return new Output(
       { stdout, stderr },
-      { json, verbose, color: { stdout: useColor(isTTY.stdout, env), stderr: useColor(isTTY.stderr, env) } },
+      {
+        json,
+        verbose,
+        color: { stdout: colorSupport(isTTY.stdout, env), stderr: colorSupport(isTTY.stderr, env) },
+      },
     );
   }
 }

@@ -4,7 +4,6 @@ import { access, stat } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import type * as Core from "@hal9000/core/internal";
 import { HAL9000_VERSION } from "@hal9000/core/version";
-import type { BuildOptions, imageSizeReport } from "@hal9000/images";
 import { cleanHome, homeStatus, initHome } from "@hal9000/volumes";
 import { cliBundlePath } from "./bundle-path.js";
 import type { Services } from "./services.js";
@@ -31,19 +30,17 @@ function enableDebug(): void {
 export function defaultServices(): Services {
   return {
     open: async (options) => (await loadCore()).Hal9000.open(options),
-    buildImages: async (request) => (await loadImages()).buildImages(request as BuildOptions),
-    imageSizeReport: async (docker, tags) =>
-      (await loadImages()).imageSizeReport(docker as Parameters<typeof imageSizeReport>[0], tags),
+    buildImages: async (request) => (await loadImages()).buildImages(request),
+    imageSizeReport: async (docker, tags) => (await loadImages()).imageSizeReport(docker, tags),
     volumes: {
       init: (layout) => initHome(layout),
       status: (layout) => homeStatus(layout),
-      clean: (layout, docker) =>
-        cleanHome(layout, { confirm: true, volumes: docker as Parameters<typeof cleanHome>[1]["volumes"] }),
+      clean: (layout, docker) => cleanHome(layout, { confirm: true, volumes: docker }),
     },
     describeDocker: (docker) => {
       // Its argument is a Hal9000's docker, so open() has loaded core already.
       if (!core) throw new Error("describeDocker called before open()");
-      return core.describeDockerHost(docker as Parameters<typeof Core.describeDockerHost>[0]);
+      return core.describeDockerHost(docker);
     },
     socketStatus,
     cliBundlePath,

@@ -1,10 +1,11 @@
 /**
  * How the one error boundary turns anything thrown into what a user sees: `code`,
- * one-line `message`, a `hint` (what to do) and the exit code.
+ * one-line `message`, a `hint` (what to do) and the exit code (exit-codes.ts).
  */
 import { isHal9000Error } from "@hal9000/volumes";
+import { EXIT } from "./exit-codes.js";
 
-/** Bad command line: unknown command or option, missing argument, missing confirmation. Exit 2. */
+/** Bad command line: unknown command or option, missing argument, missing confirmation. */
 export class UsageError extends Error {
   readonly code = "USAGE";
   readonly hint: string | undefined;
@@ -16,7 +17,7 @@ export class UsageError extends Error {
   }
 }
 
-/** The user answered "no" to a confirmation. Exit 1, nothing changed. */
+/** The user answered "no" to a confirmation (or pressed Ctrl-C at a prompt); nothing changed. */
 export class CancelledError extends Error {
   readonly code = "CANCELLED";
   readonly hint: string | undefined = undefined;
@@ -31,7 +32,7 @@ export interface ErrorReport {
   code: string;
   message: string;
   hint: string | undefined;
-  exitCode: 1 | 2;
+  exitCode: number;
 }
 
 const DEFAULT_HINT = "run again with --verbose for details";
@@ -43,21 +44,24 @@ const DEFAULT_HINT = "run again with --verbose for details";
  */
 export function reportOf(err: unknown): ErrorReport {
   if (err instanceof UsageError) {
-    return { code: err.code, message: err.message, hint: err.hint, exitCode: 2 };
+    return { code: err.code, message: err.message, hint: err.hint, exitCode: EXIT.FAILURE };
+  }
+  if (err instanceof CancelledError) {
+    return { code: err.code, message: err.message, hint: err.hint, exitCode: EXIT.CANCELLED };
   }
   if (err instanceof Error) {
     const shaped = err as Error & { file?: unknown; line?: unknown };
     // An errno error has a code too, but no brand: it is unexpected, so INTERNAL with the default hint.
-    const known = isHal9000Error(err) || err instanceof CancelledError ? err : undefined;
+    const known = isHal9000Error(err) ? err : undefined;
     const hint = known?.hint ? known.hint : undefined;
     return {
       code: known ? known.code : "INTERNAL",
       message: oneLine(withLocation(shaped.message, shaped.file, shaped.line)),
       hint: hint ?? (known ? undefined : DEFAULT_HINT),
-      exitCode: 1,
+      exitCode: EXIT.FAILURE,
     };
   }
-  return { code: "INTERNAL", message: String(err), hint: DEFAULT_HINT, exitCode: 1 };
+  return { code: "INTERNAL", message: String(err), hint: DEFAULT_HINT, exitCode: EXIT.FAILURE };
 }
 
 /** ConfigError names its file and line: say where, unless the message already does. */

@@ -15,7 +15,10 @@ export { IMAGE_TARGETS } from "@hal9000/images/specs";
 export type BuildRequest = Pick<
   BuildOptions,
   "targets" | "tags" | "claudeVersion" | "noCache" | "signal" | "onProgress" | "cliBundle"
-> & { docker: unknown };
+> & { docker: EngineClient };
+
+/** The engine client the facade holds; builds, size reports and volume cleaning use the same one. */
+export type EngineClient = Hal9000Api["docker"];
 
 export interface OpenOptions {
   /** The --home flag (core resolves it against HAL9000_HOME and the default). */
@@ -31,14 +34,17 @@ export interface Services {
   /** Loads config and layout (does not contact Docker). */
   open(options: OpenOptions): Promise<Hal9000Api>;
   buildImages(request: BuildRequest): Promise<BuiltImage[]>;
-  imageSizeReport(docker: unknown, tags?: Partial<Record<ImageTarget, string>>): Promise<SizeReport>;
+  imageSizeReport(docker: EngineClient, tags?: Partial<Record<ImageTarget, string>>): Promise<SizeReport>;
   volumes: {
     init(layout: HomeLayout): Promise<{ created: string[] }>;
     status(layout: HomeLayout): Promise<HomeStatus>;
-    clean(layout: HomeLayout, docker: unknown): Promise<{ removed: string[]; skipped?: string[] }>;
+    clean(
+      layout: HomeLayout,
+      docker: EngineClient | undefined,
+    ): Promise<{ removed: string[]; skipped?: string[] }>;
   };
   /** The Docker address a Hal9000 talks to, e.g. `unix:///var/run/docker.sock`. */
-  describeDocker(docker: unknown): string;
+  describeDocker(docker: EngineClient): string;
   /** Whether a unix socket exists, is a socket, and is readable and writable by us. */
   socketStatus(path: string): Promise<{ exists: boolean; isSocket: boolean; accessible: boolean }>;
   /** Path of the one-file CLI bundle the parent image carries. */

@@ -1,4 +1,4 @@
-/** ANSI styling, only for a terminal and never when NO_COLOR is set (https://no-color.org). */
+/** ANSI styling, only where the output can show it (see colorSupport). */
 export interface Style {
   bold(s: string): string;
   dim(s: string): string;
@@ -29,9 +29,17 @@ const plain: Style = {
   cyan: identity,
 };
 
-export function useColor(isTTY: boolean, env: NodeJS.ProcessEnv): boolean {
-  const noColor = env.NO_COLOR;
-  return isTTY && (noColor === undefined || noColor === "");
+/**
+ * Whether a stream gets colour, in the order Node's own tty.getColorDepth decides it:
+ * FORCE_COLOR (0/false: never; anything else, even off a terminal: always), then NO_COLOR
+ * (https://no-color.org, any non-empty value), then TERM=dumb, then whether it is a terminal.
+ */
+export function colorSupport(isTTY: boolean, env: NodeJS.ProcessEnv): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return !["0", "false"].includes(force.trim().toLowerCase());
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
+  if (env.TERM === "dumb") return false;
+  return isTTY;
 }
 
 export function style(enabled: boolean): Style {

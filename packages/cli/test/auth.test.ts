@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
+import { EXIT } from "../src/exit-codes.js";
 import { cleanupHomes, cli } from "./harness.js";
 
 afterAll(cleanupHomes);
@@ -53,16 +54,18 @@ describe("auth set", () => {
 
   test("refuses the value on the command line, without repeating it, and stores nothing", async () => {
     const r = await cli(["auth", "set", KEY]);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(EXIT.FAILURE);
     expect(r.stderr).toMatch(/the credential is never taken from the command line/);
     expect(r.stderr).toContain("hal9000 auth set");
     expect(r.stdout + r.stderr).not.toContain("AbCdEf");
     await expect(readdir(secrets(r.home))).rejects.toThrow(/ENOENT/);
     // Nor as an unknown option's value, and the usage line does not suggest one.
     const opt = await cli(["auth", "set", `--key=${KEY}`], { stdin: KEY });
-    expect(opt.code).toBe(2);
+    expect(opt.code).toBe(EXIT.FAILURE);
     expect(opt.stdout + opt.stderr).not.toContain("AbCdEf");
-    expect((await cli(["auth", "set", "--help"])).stdout).toMatch(/^hal9000 auth set\n/);
+    expect((await cli(["auth", "set", "--help"])).stdout).toMatch(
+      /^Usage: hal9000 auth set \[--kind api-key\|oauth-token\] \[--oauth-token\]\n/,
+    );
   });
 
   test("config flags still work with it", async () => {
@@ -72,22 +75,22 @@ describe("auth set", () => {
 
   test("empty stdin, a bad value or a kind that contradicts the prefix: a clear error, nothing stored", async () => {
     const empty = await cli(["auth", "set"], { stdin: "\n" });
-    expect(empty.code).toBe(2);
+    expect(empty.code).toBe(EXIT.FAILURE);
     expect(empty.stderr).toMatch(/no credential given on stdin; nothing was stored/);
 
     const spaced = await cli(["auth", "set"], { stdin: "two SECRETword" });
-    expect(spaced.code).toBe(1);
+    expect(spaced.code).toBe(EXIT.FAILURE);
     expect(spaced.stderr).toMatch(/contains whitespace at position 4/);
     expect(spaced.stderr).not.toContain("SECRETword");
 
     const wrong = await cli(["auth", "set", "--kind", "api-key"], { stdin: TOKEN });
-    expect(wrong.code).toBe(1);
+    expect(wrong.code).toBe(EXIT.FAILURE);
     expect(wrong.stderr).toMatch(/looks like a Claude OAuth token/);
     expect(wrong.stderr).not.toContain("ZyXw");
     await expect(readdir(secrets(wrong.home))).rejects.toThrow(/ENOENT/);
 
     const bad = await cli(["auth", "set", "--kind", "password"], { stdin: KEY });
-    expect(bad.code).toBe(2);
+    expect(bad.code).toBe(EXIT.FAILURE);
     expect(bad.stderr).toMatch(/invalid kind "password"/);
   });
 });
@@ -126,7 +129,7 @@ describe("auth status / remove", () => {
     const { chmod } = await import("node:fs/promises");
     await chmod(join(secrets(r.home), "anthropic-api-key"), 0o644);
     const st = await cli(["auth", "status"], { home: r.home });
-    expect(st.code).toBe(1);
+    expect(st.code).toBe(EXIT.PROBLEMS);
     expect(st.stdout).toMatch(/problem: .*accessible to other users \(mode 644\).*chmod 600/);
     expect(st.stdout + st.stderr).not.toContain("AbCdEf");
   });
@@ -147,10 +150,10 @@ describe("auth status / remove", () => {
 
   test("a missing or unknown action is a usage error", async () => {
     const none = await cli(["auth"]);
-    expect(none.code).toBe(2);
+    expect(none.code).toBe(EXIT.FAILURE);
     expect(none.stderr).toMatch(/missing auth action/);
     const typo = await cli(["auth", "stauts"]);
-    expect(typo.code).toBe(2);
+    expect(typo.code).toBe(EXIT.FAILURE);
     expect(typo.stderr).toMatch(/unknown auth action "stauts"/);
     expect(typo.stderr).toMatch(/did you mean `hal9000 auth status`/);
   });

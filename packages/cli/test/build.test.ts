@@ -1,5 +1,6 @@
 import { BuildFailedError } from "@hal9000/core";
 import { afterAll, describe, expect, test } from "vitest";
+import { EXIT } from "../src/exit-codes.js";
 import { cleanupHomes, cli, newWorld } from "./harness.js";
 
 afterAll(cleanupHomes);
@@ -73,7 +74,7 @@ describe("build", () => {
       ),
     });
     const r = await cli(["build", "worker"], { world });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(EXIT.FAILURE);
     expect(r.stderr).toBe(
       "hal9000: building hal9000/worker:latest failed at step 3: apt-get exited 100\n  hint: run with --verbose to see the build log\n",
     );

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, test } from "vitest";
+import { EXIT } from "../src/exit-codes.js";
 import { cleanupHomes, cli, newWorld } from "./harness.js";
 
 afterAll(cleanupHomes);
@@ -29,7 +30,7 @@ describe("doctor", () => {
       parent: { name: "hal9000-parent", state: "exited" },
     });
     const r = await cli(["doctor"], { world });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(EXIT.PROBLEMS);
     expect(r.stdout).toContain(
       `✗ home    ${r.home} does not exist\n          fix: hal9000 volumes init (or hal9000 up)`,
     );
@@ -46,7 +47,7 @@ describe("doctor", () => {
 
   test("Docker unreachable: socket and docker fail with hints", async () => {
     const r = await cli(["doctor", "--json"], { world: newWorld({ dockerUp: false }) });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(EXIT.PROBLEMS);
     const doc = JSON.parse(r.stdout);
     expect(doc.ok).toBe(false);
     const byName = Object.fromEntries(doc.checks.map((c: { name: string }) => [c.name, c]));

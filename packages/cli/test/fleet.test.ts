@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, test } from "vitest";
+import { EXIT } from "../src/exit-codes.js";
 import { called, cleanupHomes, cli, newWorld, worker } from "./harness.js";
 
 afterAll(cleanupHomes);
@@ -84,7 +85,7 @@ describe("stop / stop-all", () => {
   test("stop-all off a terminal without --yes: usage error, nothing stopped", async () => {
     const world = newWorld({ workers: [worker("alpha")] });
     const r = await cli(["stop-all"], { world, tty: false });
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(EXIT.FAILURE);
     expect(r.stderr).toBe(
       "hal9000: stop-all needs confirmation and there is no terminal to ask on; nothing was changed\n  hint: pass --yes to confirm\n",
     );
@@ -101,10 +102,10 @@ describe("stop / stop-all", () => {
     expect(world.workers).toEqual([]);
   });
 
-  test("stop-all on a terminal: anything but yes cancels, exit 1, nothing stopped", async () => {
+  test("stop-all on a terminal: anything but yes cancels, exit 130, nothing stopped", async () => {
     const world = newWorld({ workers: [worker("alpha")] });
     const r = await cli(["stop-all"], { world, tty: true, answers: [""], env: { NO_COLOR: "1" } });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(EXIT.CANCELLED);
     expect(r.stderr).toContain("hal9000: cancelled: stop-all not confirmed");
     expect(world.workers).toHaveLength(1);
   });
@@ -138,7 +139,7 @@ describe("logs / attach / status", () => {
 
   test("logs of an unknown worker: not found, exit 1", async () => {
     const r = await cli(["logs", "ghost"]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(EXIT.FAILURE);
     expect(r.stderr).toContain('hal9000: worker "ghost" not found');
   });
 

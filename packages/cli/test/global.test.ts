@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { afterAll, describe, expect, test } from "vitest";
+import { EXIT } from "../src/exit-codes.js";
 import { called, cleanupHomes, cli, newWorld, VERSION } from "./harness.js";
 
 afterAll(cleanupHomes);
@@ -13,9 +14,9 @@ describe("help and version", () => {
     expect(r.stderr).toBe("");
     for (const c of [
       "up [project_dir]",
-      "build [target]",
-      "volumes",
-      "parent",
+      "build [parent|worker|worker-minimal|all]",
+      "volumes <init|status|clean>",
+      "parent <start|stop|restart|status>",
       "spawn [project_dir]",
       "list",
       "count",
@@ -26,14 +27,17 @@ describe("help and version", () => {
       "status",
       "dashboard",
       "doctor",
-      "completion",
+      "completion [bash|zsh]",
+      "auth <set|status|remove>",
     ]) {
       expect(r.stdout).toContain(`hal9000 ${c} `);
     }
-    expect(r.stdout).not.toContain("coordinator ");
+    expect(r.stdout).not.toContain("hal9000 coordinator");
+    expect(r.stdout).not.toMatch(/hal9000 init\b/);
     expect(r.stdout).toContain("--json");
     expect(r.stdout).toContain("--parent-name");
-    expect(r.stdout).toContain("Exit codes: 0 success, 1 failure, 2 usage error.");
+    expect(r.stdout).toMatch(/^Exit codes:\n {2}0 {4}success\n {2}1 {4}a check found problems/m);
+    expect(r.stdout).toMatch(/^ {2}125 {2}hal9000 failed, or a usage error/m);
   });
 
   test("--help works on every command", async () => {
@@ -59,7 +63,7 @@ describe("help and version", () => {
   });
 });
 
-describe("usage errors exit 2 with what was wrong and how to fix it", () => {
+describe("usage errors exit 125 with what was wrong and how to fix it", () => {
   const cases: [string[], string, string][] = [
     [[], "hal9000: no command given", "hint: run `hal9000 --help`"],
     [["lst"], 'hal9000: unknown command "lst"', "did you mean `hal9000 list`?"],
@@ -67,7 +71,7 @@ describe("usage errors exit 2 with what was wrong and how to fix it", () => {
     [["list", "--frob"], "hal9000: unknown option --frob", "usage: hal9000 list"],
     [["list", "extra"], 'hal9000: unexpected argument "extra"', "usage: hal9000 list"],
     [["stop"], "hal9000: missing argument <name>", "usage: hal9000 stop <name>"],
-    [["logs"], "hal9000: missing argument <name>", "usage: hal9000 logs <name>"],
+    [["logs"], "hal9000: missing argument <name>", "usage: hal9000 logs [-f] [--tail N] <name>"],
     [["attach"], "hal9000: missing argument <name>", "usage: hal9000 attach <name>"],
     [
       ["build", "nope"],
@@ -90,7 +94,7 @@ describe("usage errors exit 2 with what was wrong and how to fix it", () => {
   test.each(cases)("%j", async (args, message, hint) => {
     const world = newWorld({ workers: [] });
     const r = await cli(args, { world });
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(EXIT.FAILURE);
     const lines = r.stderr.trimEnd().split("\n");
     expect(lines.length).toBeLessThanOrEqual(2);
     expect(lines[0]).toContain(message);
@@ -102,7 +106,7 @@ describe("usage errors exit 2 with what was wrong and how to fix it", () => {
 
   test("under --json a usage error is also one JSON document on stdout", async () => {
     const r = await cli(["--json", "nope"]);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(EXIT.FAILURE);
     expect(JSON.parse(r.stdout)).toEqual({
       error: {
         code: "USAGE",
@@ -114,10 +118,10 @@ describe("usage errors exit 2 with what was wrong and how to fix it", () => {
   });
 });
 
-describe("failures exit 1", () => {
+describe("failures exit 125", () => {
   test("a package error prints its message and hint, no stack", async () => {
     const r = await cli(["stop", "ghost"]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(EXIT.FAILURE);
     expect(r.stderr).toBe(
       'hal9000: worker "ghost" not found\n  hint: see running workers with `hal9000 list`\n',
     );
@@ -126,7 +130,7 @@ describe("failures exit 1", () => {
 
   test("--json: the error as JSON on stdout, the message on stderr", async () => {
     const r = await cli(["stop", "ghost", "--json"]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(EXIT.FAILURE);
     expect(JSON.parse(r.stdout)).toEqual({
       error: {
         code: "NOT_FOUND",
@@ -139,7 +143,7 @@ describe("failures exit 1", () => {
 
   test("Docker unreachable: one clear error", async () => {
     const r = await cli(["list"], { world: newWorld({ dockerUp: false }) });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(EXIT.FAILURE);
     expect(r.stderr.split("\n")[0]).toBe(
       "hal9000: Cannot connect to Docker daemon: no socket at unix:///var/run/docker.sock",
     );
@@ -151,7 +155,7 @@ describe("failures exit 1", () => {
     const quiet = await cli(["stop", "ghost"], { world });
     expect(quiet.stderr).not.toMatch(/\n\s+at /);
     const r = await cli(["stop", "ghost", "--verbose"], { world });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(EXIT.FAILURE);
     expect(r.stderr).toMatch(/NotFoundError: worker "ghost" not found\n\s+at /);
     expect(called(world, "enableDebug")).toHaveLength(1);
   });
@@ -162,7 +166,7 @@ describe("failures exit 1", () => {
     const { writeFile } = await import("node:fs/promises");
     await writeFile(file, `${await readFile(file, "utf8")}\nWORKER_MAX_COUNT=many\n`);
     const r = await cli(["list"], { home: first.home });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(EXIT.FAILURE);
     expect(r.stderr).toMatch(/^hal9000: .*hal9000\.conf:\d+.*WORKER_MAX_COUNT|^hal9000: .*"many"/m);
     expect(r.stderr).toContain("hint:");
   });

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, test } from "vitest";
 import { DASHBOARD_COMMAND } from "../src/commands/dashboard.js";
+import { EXIT } from "../src/exit-codes.js";
 import { called, cleanupHomes, cli, newWorld, worker } from "./harness.js";
 
 afterAll(cleanupHomes);
@@ -15,7 +16,7 @@ describe("dashboard", () => {
 
   test("no parent: the core's error", async () => {
     const r = await cli(["dashboard"]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(EXIT.FAILURE);
     expect(r.stderr).toContain('hal9000: parent container "hal9000-parent" is not running');
   });
 });
@@ -41,7 +42,7 @@ describe("dashboard <pane>", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("workers: 1 running");
     const bad = await cli(["dashboard", "bogus"]);
-    expect(bad.code).toBe(2);
+    expect(bad.code).toBe(125);
     expect(bad.stderr).toContain("bogus");
   });
 });

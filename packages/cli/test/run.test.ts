@@ -112,10 +112,10 @@ describe("run: a headless task", () => {
     [["run", "-p", "x", "--timeout", "soon"], /--timeout expects a duration, got "soon"/],
     [["run", "-p", "x", "--permission-mode", "yolo"], /invalid permission-mode "yolo"/],
     [["run", "-p", "x", "-e", "NOPE"], /-e expects KEY=VAL/],
-  ])("%j is a usage error (exit 2) and starts nothing", async (args, message) => {
+  ])("%j is a usage error (exit 125) and starts nothing", async (args, message) => {
     const world = withTask({ events: [] });
     const r = await cli(args, { world });
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(125);
     expect(r.stderr).toMatch(message);
     expect(called(world, "runTask")).toEqual([]);
   });

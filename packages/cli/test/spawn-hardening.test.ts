@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, test } from "vitest";
+import { EXIT } from "../src/exit-codes.js";
 import { called, cleanupHomes, cli, newWorld } from "./harness.js";
 
 afterAll(cleanupHomes);
@@ -50,7 +51,7 @@ describe("spawn: limits and the host's Claude config", () => {
   ])("%j is a usage error and spawns nothing", async (args, message) => {
     const world = withParent();
     const r = await cli(["spawn", "-d", ...args], { world });
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(EXIT.FAILURE);
     expect(r.stderr).toMatch(message);
     expect(called(world, "spawn")).toEqual([]);
   });

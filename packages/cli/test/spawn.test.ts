@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, test } from "vitest";
+import { EXIT } from "../src/exit-codes.js";
 import { called, cleanupHomes, cli, exitedAtOnce, newWorld } from "./harness.js";
 
 afterAll(cleanupHomes);
@@ -91,7 +92,7 @@ describe("spawn (the seed's spawn-worker.sh)", () => {
 
   test("no parent: the core's error and hint", async () => {
     const r = await cli(["spawn", "-d", "/p"]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(EXIT.FAILURE);
     expect(r.stderr).toBe(
       'hal9000: parent container "hal9000-parent" is not running\n  hint: start it with `hal9000 parent start` (or `hal9000 up`)\n',
     );
@@ -101,7 +102,7 @@ describe("spawn (the seed's spawn-worker.sh)", () => {
     const world = withParent();
     await cli(["spawn", "-d", "-n", "dup"], { world });
     const r = await cli(["spawn", "-d", "-n", "dup"], { world });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(EXIT.FAILURE);
     expect(r.stderr).toContain('hal9000: a worker named "dup" already exists');
   });
 
@@ -109,7 +110,7 @@ describe("spawn (the seed's spawn-worker.sh)", () => {
     const world = withParent();
     world.spawnFails = exitedAtOnce("w");
     const r = await cli(["spawn", "-d", "-n", "w", "/p"], { world });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(EXIT.FAILURE);
     expect(r.stdout).toBe("");
     expect(r.stderr).toBe(
       [
@@ -125,7 +126,7 @@ describe("spawn (the seed's spawn-worker.sh)", () => {
     const world = withParent();
     world.spawnFails = exitedAtOnce("w");
     const r = await cli(["spawn", "-d", "-n", "w", "--json", "/p"], { world });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(EXIT.FAILURE);
     expect(JSON.parse(r.stdout)).toEqual({
       error: {
         code: "WORKER_EXITED",
@@ -159,10 +160,10 @@ describe("spawn --branch [NAME] [--base REF]", () => {
   test("--base without --branch, and --branch without a project: usage errors, nothing spawned", async () => {
     const world = withParent();
     const a = await cli(["spawn", "-d", "--base", "main", "/repo"], { world });
-    expect(a.code).toBe(2);
+    expect(a.code).toBe(125);
     expect(a.stderr).toContain("--base only applies with --branch");
     const b = await cli(["spawn", "-d", "--branch"], { world });
-    expect(b.code).toBe(2);
+    expect(b.code).toBe(125);
     expect(b.stderr).toContain("--branch needs a project directory");
     expect(called(world, "spawn")).toEqual([]);
   });

@@ -5,7 +5,7 @@ import { cliBundlePath } from "../src/bundle-path.js";
 import { CancelledError, reportOf, UsageError } from "../src/errors.js";
 import { closest, formatBytes, formatDuration, table } from "../src/format.js";
 import { BuildProgress } from "../src/progress.js";
-import { stripAnsi, style, useColor } from "../src/style.js";
+import { colorSupport, stripAnsi, style } from "../src/style.js";
 
 describe("format", () => {
   test("sizes are decimal, as Docker counts them", () => {
@@ -47,22 +47,22 @@ describe("format", () => {
 
 describe("colour", () => {
   test("only on a TTY, and NO_COLOR (non-empty) turns it off", () => {
-    expect(useColor(true, {})).toBe(true);
-    expect(useColor(false, {})).toBe(false);
-    expect(useColor(true, { NO_COLOR: "1" })).toBe(false);
-    expect(useColor(true, { NO_COLOR: "" })).toBe(true);
+    expect(colorSupport(true, {})).toBe(true);
+    expect(colorSupport(false, {})).toBe(false);
+    expect(colorSupport(true, { NO_COLOR: "1" })).toBe(false);
+    expect(colorSupport(true, { NO_COLOR: "" })).toBe(true);
   });
 });
 
 describe("errors", () => {
-  test("usage errors exit 2, everything else 1", () => {
+  test("usage errors and failures exit 125, a cancel 130", () => {
     expect(reportOf(new UsageError("bad", "fix"))).toEqual({
       code: "USAGE",
       message: "bad",
       hint: "fix",
-      exitCode: 2,
+      exitCode: 125,
     });
-    expect(reportOf(new CancelledError("no")).exitCode).toBe(1);
+    expect(reportOf(new CancelledError("no")).exitCode).toBe(130);
   });
 
   test("package errors keep their code and hint; config errors say where", () => {
@@ -75,7 +75,7 @@ describe("errors", () => {
       code: "INVALID_CONFIG",
       message: '/h/config/hal9000.conf:3: "x" is not a number',
       hint: "use a number",
-      exitCode: 1,
+      exitCode: 125,
     });
   });
 
@@ -107,7 +107,7 @@ describe("errors", () => {
       code: "INTERNAL",
       message: "socket hang up at somewhere",
       hint: "run again with --verbose for details",
-      exitCode: 1,
+      exitCode: 125,
     });
   });
 });

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { afterAll, describe, expect, test } from "vitest";
+import { EXIT } from "../src/exit-codes.js";
 import { called, cleanupHomes, cli, exitedAtOnce, newWorld } from "./harness.js";
 
 afterAll(cleanupHomes);
@@ -86,7 +87,7 @@ describe("up", () => {
   test("Docker absent: a clear error before anything else happens", async () => {
     const world = newWorld({ dockerUp: false });
     const r = await cli(["up", "/p"], { world });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(EXIT.FAILURE);
     expect(r.stderr).toMatch(/^hal9000: Cannot connect to Docker daemon/);
     expect(r.stdout).toBe("");
     expect(existsSync(r.home)).toBe(false);
@@ -95,7 +96,7 @@ describe("up", () => {
   test("the worker exits at once: what was done, then its exit and output instead of `spawned`; exit 1", async () => {
     const world = newWorld({ spawnFails: exitedAtOnce("w1") });
     const r = await cli(["up", "-n", "w1", "/p"], { world });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(EXIT.FAILURE);
     expect(r.stdout).toMatch(/^✓ parent hal9000-parent: running \(.*\) — started$/m);
     expect(r.stdout).not.toContain("spawned");
     expect(r.stdout).not.toContain("attach");
@@ -107,7 +108,7 @@ describe("up", () => {
   test("--json, and the worker exits at once: one error document, no report", async () => {
     const world = newWorld({ spawnFails: exitedAtOnce("w1") });
     const r = await cli(["up", "-n", "w1", "/p", "--json"], { world });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(EXIT.FAILURE);
     const doc = JSON.parse(r.stdout);
     expect(doc).toEqual({ error: expect.objectContaining({ code: "WORKER_EXITED" }) });
     expect(doc.error.message).toContain("(exit code 1)");

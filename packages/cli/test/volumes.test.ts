@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { afterAll, describe, expect, test } from "vitest";
+import { EXIT } from "../src/exit-codes.js";
 import { called, cleanupHomes, cli, newWorld } from "./harness.js";
 
 afterAll(cleanupHomes);
@@ -16,14 +17,14 @@ describe("volumes (the seed's init-volumes.sh)", () => {
     }
     const again = await cli(["volumes", "init"], { home: r.home });
     expect(again.stdout).toBe(`HAL9000_HOME ${r.home} is already initialized\n`);
-    // `hal9000 init`, which the packages' hints name, is the same.
+    // `hal9000 init`, the hidden name earlier hints used, is the same.
     const alias = await cli(["init", "--json"], { home: r.home });
     expect(JSON.parse(alias.stdout)).toEqual({ home: r.home, created: [] });
   });
 
   test("status before and after init", async () => {
     const before = await cli(["volumes", "status"]);
-    expect(before.code).toBe(0);
+    expect(before.code).toBe(EXIT.PROBLEMS);
     expect(before.stdout).toBe(`HAL9000_HOME ${before.home}: not initialized\n  run: hal9000 volumes init\n`);
     await cli(["volumes", "init"], { home: before.home });
     const after = await cli(["volumes", "status"], { home: before.home });
@@ -38,7 +39,7 @@ describe("volumes (the seed's init-volumes.sh)", () => {
     const r = await cli(["volumes", "init"]);
     await writeFile(`${r.home}/config/hal9000.conf`, "PARENT_NAME=ok-name\nWORKER_CPUS=lots\n");
     const st = await cli(["volumes", "status"], { home: r.home });
-    expect(st.code).toBe(0);
+    expect(st.code).toBe(EXIT.PROBLEMS);
     expect(st.stdout).toContain("1 problem");
     expect(st.stdout).toMatch(/✗ .*hal9000\.conf:2: .*WORKER_CPUS/);
   });
@@ -68,16 +69,16 @@ describe("volumes (the seed's init-volumes.sh)", () => {
     expect(called(world, "cleanHome")[0]?.[0]).toBeUndefined();
   });
 
-  test("clean off a terminal without --yes: usage error, exit 2, nothing removed", async () => {
+  test("clean off a terminal without --yes: usage error, exit 125, nothing removed", async () => {
     const r = await cli(["volumes", "init"]);
     const c = await cli(["volumes", "clean"], { home: r.home, tty: false });
-    expect(c.code).toBe(2);
+    expect(c.code).toBe(EXIT.FAILURE);
     expect(c.stderr).toBe(
       `hal9000: cleaning ${r.home} needs confirmation and there is no terminal to ask on; nothing was changed\n  hint: pass --yes to confirm\n`,
     );
     expect(existsSync(`${r.home}/sessions`)).toBe(true);
     const json = await cli(["volumes", "clean", "--json"], { home: r.home, tty: false });
-    expect(json.code).toBe(2);
+    expect(json.code).toBe(EXIT.FAILURE);
     expect(JSON.parse(json.stdout).error.code).toBe("USAGE");
   });
 
@@ -89,7 +90,7 @@ describe("volumes (the seed's init-volumes.sh)", () => {
       answers: ["n"],
       env: { NO_COLOR: "1" },
     });
-    expect(no.code).toBe(1);
+    expect(no.code).toBe(EXIT.CANCELLED);
     expect(no.stderr).toContain(
       `Remove hal9000's sessions, logs, worker homes and config from ${r.home}? [y/N] `,
     );

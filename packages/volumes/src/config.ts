@@ -44,7 +44,7 @@ function tooBig(file: string, line: number): ConfigError {
     {
       file,
       line,
-      hint: `keep hal9000.conf to KEY=value lines (delete it and run \`hal9000 init\` for a fresh one)`,
+      hint: `keep hal9000.conf to KEY=value lines (delete it and run \`hal9000 volumes init\` for a fresh one)`,
     },
   );
 }
@@ -101,7 +101,7 @@ export function checkConfig(
           {
             file,
             line,
-            hint: "hal9000.conf must be UTF-8 text; delete it and run `hal9000 init` to write a fresh one",
+            hint: "hal9000.conf must be UTF-8 text; delete it and run `hal9000 volumes init` to write a fresh one",
           },
         ),
       );
@@ -263,7 +263,7 @@ export async function readConfigText(file: string): Promise<string | undefined> 
           cause: err,
           hint:
             code === "EISDIR"
-              ? `move the directory aside and run \`hal9000 init\` to write ${CONFIG_FILE_NAME}`
+              ? `move the directory aside and run \`hal9000 volumes init\` to write ${CONFIG_FILE_NAME}`
               : "check the file and its permissions",
         },
       );

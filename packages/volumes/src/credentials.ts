@@ -88,7 +88,7 @@ function valueHint(kind: CredentialKind): string {
 function ioError(action: string, path: string, err: unknown): HomeError {
   const code = (err as NodeJS.ErrnoException).code ?? "unknown error";
   return new HomeError(`could not ${action} ${path} (${code})`, {
-    hint: `check that you own ${path} and its directory (ls -ld ${path}); \`hal9000 init\` recreates secrets/`,
+    hint: `check that you own ${path} and its directory (ls -ld ${path}); \`hal9000 volumes init\` recreates secrets/`,
   });
 }
 
@@ -108,7 +108,7 @@ async function ensureSecretsDir(layout: HomeLayout, owner: { uid: number; gid: n
   const s = await lstatOrUndefined(dir);
   if (s && !s.isDirectory()) {
     throw new HomeError(`${dir} exists but is not a directory`, {
-      hint: `move it aside (mv ${dir} ${dir}.bak), then run \`hal9000 init\` again`,
+      hint: `move it aside (mv ${dir} ${dir}.bak), then run \`hal9000 volumes init\` again`,
     });
   }
   try {

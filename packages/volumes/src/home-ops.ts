@@ -84,7 +84,7 @@ async function statOrUndefined(path: string) {
 
 const notADirectory = (path: string) =>
   new HomeError(`${path} exists but is not a directory`, {
-    hint: `move it aside (mv ${path} ${path}.bak), then run \`hal9000 init\` again`,
+    hint: `move it aside (mv ${path} ${path}.bak), then run \`hal9000 volumes init\` again`,
   });
 
 /** Create whatever is missing; idempotent; never overwrites an existing hal9000.conf. */
@@ -98,7 +98,7 @@ export async function initHome(layout: HomeLayout): Promise<{ created: string[] 
   const conf = await statOrUndefined(layout.configFile);
   if (conf && !conf.isFile()) {
     throw new HomeError(`${layout.configFile} exists but is not a file`, {
-      hint: `move it aside (mv ${layout.configFile} ${layout.configFile}.bak), then run \`hal9000 init\` again`,
+      hint: `move it aside (mv ${layout.configFile} ${layout.configFile}.bak), then run \`hal9000 volumes init\` again`,
     });
   }
 
@@ -165,14 +165,14 @@ export async function homeStatus(layout: HomeLayout): Promise<HomeStatus> {
         problems.push({
           path: d.path,
           message: d.name === "home" ? `HAL9000_HOME ${d.path} does not exist` : `${d.path} is missing`,
-          hint: "run `hal9000 init` to create it",
+          hint: "run `hal9000 volumes init` to create it",
         });
       }
     } else if (!isDirectory) {
       problems.push({
         path: d.path,
         message: `${d.path} is not a directory`,
-        hint: `move it aside (mv ${d.path} ${d.path}.bak), then run \`hal9000 init\``,
+        hint: `move it aside (mv ${d.path} ${d.path}.bak), then run \`hal9000 volumes init\``,
       });
     } else if (!writable) {
       problems.push({

@@ -151,7 +151,7 @@ describe("parseConfig", () => {
     ["a negative pids limit", "WORKER_PIDS_LIMIT=-1", 1, "-1 is out of range", "from 32 to 4194304"],
     ["a tiny pids limit", "WORKER_PIDS_LIMIT=4", 1, "4 is out of range", "from 32 to 4194304"],
     ["a NUL byte", "LOG_LEVEL=info\nWORKER_\0IMAGE=x", 2, "binary data", "UTF-8 text"],
-    ["invalid UTF-8", "# fine\n\nLOG_LEVEL=inf\ufffd", 3, "binary data", "hal9000 init"],
+    ["invalid UTF-8", "# fine\n\nLOG_LEVEL=inf\ufffd", 3, "binary data", "hal9000 volumes init"],
   ])("rejects %s with its line number", (_what, text, line, message, hint) => {
     const err = configError(text);
     expect(err.code).toBe("INVALID_CONFIG");

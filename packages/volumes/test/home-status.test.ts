@@ -44,7 +44,7 @@ describe("homeStatus", () => {
       {
         path: layout.home,
         message: `HAL9000_HOME ${layout.home} does not exist`,
-        hint: "run `hal9000 init` to create it",
+        hint: "run `hal9000 volumes init` to create it",
       },
     ]);
   });

@@ -13,14 +13,11 @@ import {
   removeCredential,
   saveCredential,
 } from "@hal9000/volumes";
-import type { Argv } from "yargs";
-import { type Command, lastValue } from "../command.js";
-import { CONFIG_FLAGS } from "../config-flags.js";
-import type { Context, GlobalArgs } from "../context.js";
+import { defineCommand, defineGroup } from "../command.js";
+import type { Context } from "../context.js";
 import { CancelledError, UsageError } from "../errors.js";
+import { EXIT } from "../exit-codes.js";
 import { plural } from "../format.js";
-
-export const AUTH_ACTIONS = ["set", "status", "remove"] as const;
 
 const KIND_LABEL: Record<CredentialKind, string> = {
   "api-key": "Anthropic API key",
@@ -30,68 +27,15 @@ const KIND_LABEL: Record<CredentialKind, string> = {
 /** More than this on stdin is not a credential (and is not read into memory). */
 const MAX_INPUT = MAX_CREDENTIAL_LENGTH * 4;
 
-/** Options `auth set` knows (yargs adds camelCase twins and its own keys); anything else may be a value. */
-const KNOWN_SET_KEYS: ReadonlySet<string> = new Set([
-  ...["_", "$0", "kind", "oauth-token", "oauthToken", "json", "home", "verbose", "value"],
-  ...CONFIG_FLAGS.flatMap((f) => [
-    f.option,
-    f.option.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase()),
-  ]),
-]);
-
-interface SetArgs {
+export interface SetArgs {
+  /** Words after `set`: refused, never echoed (a value typed there is in the shell history). */
   value?: string[];
   kind?: CredentialKind;
   oauthToken?: boolean;
 }
 
-export function authCommand(ctx: Context): Command {
-  return {
-    command: "auth",
-    describe: "The Anthropic credential workers get: set | status | remove",
-    builder: (y: Argv<GlobalArgs>) =>
-      y
-        .command({
-          command: "set",
-          describe: "Store an API key or OAuth token, read from stdin (hidden on a terminal)",
-          builder: (b) =>
-            b
-              // Not strict: a value given as an argument must reach the handler, which refuses it
-              // without repeating it (yargs' own "Unknown argument" message would print it).
-              .strict(false)
-              .strictCommands(false)
-              .option("kind", {
-                type: "string",
-                choices: CREDENTIAL_KINDS,
-                requiresArg: true,
-                coerce: lastValue,
-                describe: "what it is (default: guessed from its prefix, else api-key)",
-              })
-              .option("oauth-token", { type: "boolean", describe: "same as --kind oauth-token" }),
-          handler: (args) =>
-            setCredential(ctx, {
-              ...(args as unknown as SetArgs),
-              value: (args._ as unknown[]).slice(2).map(String),
-            }),
-        })
-        .command({
-          command: "status",
-          describe: "Show whether a credential is stored, its kind and file (never its value)",
-          handler: () => showStatus(ctx),
-        })
-        .command({
-          command: "remove",
-          describe: "Remove the stored credential and every worker's copy of it",
-          handler: () => remove(ctx),
-        })
-        .demandCommand(1, "missing auth action"),
-    handler: () => undefined,
-  };
-}
-
-async function setCredential(ctx: Context, args: SetArgs): Promise<void> {
-  const unknown = Object.keys(args).filter((k) => !KNOWN_SET_KEYS.has(k));
-  if ((args.value !== undefined && args.value.length > 0) || unknown.length > 0) {
+export async function setCredential(args: SetArgs, ctx: Context): Promise<void> {
+  if (args.value !== undefined && args.value.length > 0) {
     // Deliberately not echoed: the value would land in the terminal's scrollback too.
     throw new UsageError(
       "the credential is never taken from the command line (it would stay in your shell history and in `ps`); nothing was stored",
@@ -124,7 +68,7 @@ async function setCredential(ctx: Context, args: SetArgs): Promise<void> {
   ]);
 }
 
-async function showStatus(ctx: Context): Promise<void> {
+export async function credentialStatusReport(_args: object, ctx: Context): Promise<number> {
   const { layout } = await ctx.layoutForDiagnosis();
   const status = await credentialStatus(layout);
   // Imported here, not at the top: @hal9000/core loads dockerode, which the parser must not pay for.
@@ -144,13 +88,12 @@ async function showStatus(ctx: Context): Promise<void> {
     for (const p of status.problems) lines.push(`problem: ${p}`);
     return lines;
   });
-  if (status.problems.length > 0) {
-    ctx.out.note(`hal9000: the stored credential has ${plural(status.problems.length, "problem")}`);
-    ctx.exitCode = 1;
-  }
+  if (status.problems.length === 0) return EXIT.OK;
+  ctx.out.note(`hal9000: the stored credential has ${plural(status.problems.length, "problem")}`);
+  return EXIT.PROBLEMS;
 }
 
-async function remove(ctx: Context): Promise<void> {
+export async function removeCredentials(_args: object, ctx: Context): Promise<void> {
   const hal = await ctx.open();
   const removed = await removeCredential(hal.layout);
   const { removeWorkerCredentials } = await import("@hal9000/core/internal");
@@ -160,6 +103,59 @@ async function remove(ctx: Context): Promise<void> {
     ...(copies.length > 0 ? [`removed ${plural(copies.length, "worker copy", "worker copies")}`] : []),
   ]);
 }
+
+export const authCommand = defineGroup({
+  name: "auth",
+  summary: "The Anthropic credential workers get: set | status | remove",
+  description:
+    "The Anthropic API key or Claude OAuth token workers get, kept in a 0600 file and handed to each worker as a read-only file, never in its environment.",
+  commands: [
+    defineCommand<SetArgs>({
+      name: "set",
+      summary: "Store an API key or OAuth token, read from stdin (hidden on a terminal)",
+      args: {
+        value: { positional: "rest", hidden: true, describe: "refused: the value is read from stdin" },
+        kind: {
+          value: "KIND",
+          choices: CREDENTIAL_KINDS,
+          describe: "what it is (default: guessed from its prefix, else api-key)",
+        },
+        oauthToken: { describe: "same as --kind oauth-token" },
+      },
+      examples: [
+        ["hal9000 auth set", "paste it at the hidden prompt"],
+        ['printf %s "$ANTHROPIC_API_KEY" | hal9000 auth set', "from a variable, in a script"],
+        ["hal9000 auth set --oauth-token", "a subscription's token, printed by `claude setup-token`"],
+      ],
+      run: setCredential,
+    }),
+    defineCommand<object>({
+      name: "status",
+      summary:
+        "Show whether a credential is stored, its kind and file (never its value; exit 1 on a problem)",
+      args: {},
+      examples: [
+        ["hal9000 auth status", "kind and file of the stored credential"],
+        ["hal9000 auth status --json", "the same as one JSON document"],
+      ],
+      run: credentialStatusReport,
+    }),
+    defineCommand<object>({
+      name: "remove",
+      summary: "Remove the stored credential and every worker's copy of it",
+      args: {},
+      examples: [
+        ["hal9000 auth remove", "the stored credential and the workers' copies"],
+        ["hal9000 auth remove --json", '{ "removed": …, "workerCopies": N }'],
+      ],
+      run: removeCredentials,
+    }),
+  ],
+  examples: [
+    ["hal9000 auth set", "store a key (hidden prompt)"],
+    ["hal9000 auth status", "what is stored, never the value"],
+  ],
+});
 
 /** The secret from stdin: hidden and line-edited on a terminal, else all of stdin. */
 async function readSecret(ctx: Context): Promise<string> {

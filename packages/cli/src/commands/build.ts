@@ -1,5 +1,5 @@
 import type { Hal9000Api } from "../api.js";
-import { type Command, lastValue } from "../command.js";
+import { defineCommand } from "../command.js";
 import type { Context } from "../context.js";
 import { formatBytes, formatDuration, table } from "../format.js";
 import { tagsFor } from "../image-targets.js";
@@ -11,51 +11,48 @@ export const BUILD_TARGETS = [...IMAGE_TARGETS, "all"] as const;
 
 export interface BuildArgs {
   target: (typeof BUILD_TARGETS)[number];
-  "claude-version"?: string;
+  claudeVersion?: string;
   cache?: boolean;
 }
 
-export function buildCommand(ctx: Context): Command<BuildArgs> {
-  return {
-    command: "build [target]",
-    describe: "Build the images: parent, worker, worker-minimal or all",
-    builder: (y) =>
-      y
-        .positional("target", {
-          choices: BUILD_TARGETS,
-          default: "all" as const,
-          describe: "which image to build",
-        })
-        .option("claude-version", {
-          type: "string",
-          requiresArg: true,
-          coerce: lastValue,
-          describe: "Claude Code version for the workers (default: the pinned one)",
-        })
-        .option("cache", {
-          type: "boolean",
-          default: true,
-          describe: "use the layer cache (--no-cache: build from scratch)",
-        }),
-    handler: async (args) => {
-      const hal = await ctx.open();
-      await hal.ping();
-      const targets = args.target === "all" ? [...IMAGE_TARGETS] : [args.target];
-      const started = Date.now();
-      const built = await buildTargets(ctx, hal, targets, {
-        claudeVersion: args["claude-version"],
-        noCache: args.cache === false,
-      });
-      const report = await ctx.services.imageSizeReport(hal.docker, tagsFor(hal.config));
-      const seconds = (Date.now() - started) / 1000;
-      ctx.out.result({ built, report }, () => [
-        ...builtLines(ctx.out.style, built, seconds),
-        "",
-        ...renderSizeReport(ctx.out.style, report),
-      ]);
-    },
-  };
+export async function build(args: BuildArgs, ctx: Context): Promise<void> {
+  const hal = await ctx.open();
+  await hal.ping();
+  const targets = args.target === "all" ? [...IMAGE_TARGETS] : [args.target];
+  const started = Date.now();
+  const built = await buildTargets(ctx, hal, targets, {
+    claudeVersion: args.claudeVersion,
+    noCache: args.cache === false,
+  });
+  const report = await ctx.services.imageSizeReport(hal.docker, tagsFor(hal.config));
+  const seconds = (Date.now() - started) / 1000;
+  ctx.out.result({ built, report }, () => [
+    ...builtLines(ctx.out.style, built, seconds),
+    "",
+    ...renderSizeReport(ctx.out.style, report),
+  ]);
 }
+
+export const buildCommand = defineCommand<BuildArgs>({
+  name: "build",
+  summary: "Build the images: parent, worker, worker-minimal or all",
+  description:
+    "Build the images (Docker's layer cache makes a rebuild take seconds), then print their sizes.",
+  args: {
+    target: { positional: true, choices: BUILD_TARGETS, default: "all", describe: "which image to build" },
+    claudeVersion: {
+      value: "VERSION",
+      describe: "Claude Code version for the workers (default: the pinned one)",
+    },
+    cache: { default: true, describe: "use the layer cache (--no-cache: build from scratch)" },
+  },
+  examples: [
+    ["hal9000 build", "every image, then the size report"],
+    ["hal9000 build worker --claude-version 2.1.0", "the worker with another Claude Code"],
+    ["hal9000 build parent --no-cache", "the parent from scratch"],
+  ],
+  run: build,
+});
 
 function builtLines(s: Style, built: BuiltImage[], seconds: number): string[] {
   const one = (b: BuiltImage) => `${s.bold(b.tag)} (${formatBytes(b.size)})`;
@@ -71,7 +68,7 @@ export function buildTargets(
   opts: { claudeVersion?: string; noCache?: boolean },
 ): Promise<BuiltImage[]> {
   const progress = new BuildProgress(ctx.services.stderr, {
-    live: ctx.services.isTTY.stderr,
+    live: ctx.liveProgress,
     verbose: ctx.out.options.verbose,
     style: ctx.out.errStyle,
   });

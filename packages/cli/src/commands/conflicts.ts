@@ -1,21 +1,26 @@
 import type { ConflictReport } from "@hal9000/core";
-import type { Command } from "../command.js";
+import { defineCommand } from "../command.js";
 import type { Context } from "../context.js";
 import type { Style } from "../style.js";
 
 /** `hal9000 conflicts`: files several workers touched, and branches that would conflict, before anyone merges. */
-export function conflictsCommand(ctx: Context): Command {
-  return {
-    command: "conflicts",
-    describe:
-      "Show files touched by more than one worker and branches that would conflict (touches no working tree)",
-    handler: async () => {
-      const hal = await ctx.open();
-      const report = await hal.conflicts();
-      ctx.out.result(report, () => renderConflicts(ctx.out.style, report));
-    },
-  };
+export async function conflicts(_args: object, ctx: Context): Promise<void> {
+  const hal = await ctx.open();
+  const report = await hal.conflicts();
+  ctx.out.result(report, () => renderConflicts(ctx.out.style, report));
 }
+
+export const conflictsCommand = defineCommand<object>({
+  name: "conflicts",
+  summary:
+    "Show files touched by more than one worker and branches that would conflict (touches no working tree)",
+  args: {},
+  examples: [
+    ["hal9000 conflicts", "overlaps between the workers' branches, before you merge"],
+    ["hal9000 conflicts --json", "the same as one JSON document"],
+  ],
+  run: conflicts,
+});
 
 export function renderConflicts(s: Style, r: ConflictReport): string[] {
   if (r.workers.length === 0) return ["no worker branches with work to merge"];

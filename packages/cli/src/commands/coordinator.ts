@@ -1,15 +1,18 @@
-import { type Command, rejectJson } from "../command.js";
+import { defineCommand } from "../command.js";
 import type { Context } from "../context.js";
 
 /** The parent container's main process: watches the fleet until SIGTERM or SIGINT. */
-export function coordinatorCommand(ctx: Context): Command {
-  return {
-    command: "coordinator",
-    describe: false,
-    handler: async () => {
-      rejectJson(ctx, "coordinator", "it runs until stopped");
-      const hal = await ctx.open();
-      await hal.runCoordinator({ signal: ctx.services.shutdownSignal() });
-    },
-  };
+export async function coordinator(_args: object, ctx: Context): Promise<void> {
+  const hal = await ctx.open();
+  await hal.runCoordinator({ signal: ctx.services.shutdownSignal() });
 }
+
+export const coordinatorCommand = defineCommand<object>({
+  name: "coordinator",
+  summary: "The parent's main process (runs until stopped)",
+  hidden: true,
+  session: "the coordinator",
+  args: {},
+  examples: [],
+  run: coordinator,
+});

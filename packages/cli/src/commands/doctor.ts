@@ -1,6 +1,7 @@
-import type { Command } from "../command.js";
+import { defineCommand } from "../command.js";
 import type { Context } from "../context.js";
 import { reportOf } from "../errors.js";
+import { EXIT } from "../exit-codes.js";
 import { formatBytes, plural } from "../format.js";
 import { runtimeImages, tagsFor } from "../image-targets.js";
 
@@ -12,28 +13,34 @@ export interface Check {
 }
 
 /** Checks everything hal9000 needs and says what to fix; exit 1 when anything is wrong. */
-export function doctorCommand(ctx: Context): Command {
-  return {
-    command: "doctor",
-    describe: "Check Docker, images, HAL9000_HOME, the config and the parent",
-    handler: async () => {
-      const checks = await runChecks(ctx);
-      const problems = checks.filter((c) => !c.ok).length;
-      const s = ctx.out.style;
-      ctx.out.result({ ok: problems === 0, version: ctx.services.version, checks }, () => [
-        ...checks.flatMap((c) => [
-          `${c.ok ? s.green("✓") : s.red("✗")} ${c.name.padEnd(7)} ${c.detail}`,
-          ...(c.hint && !c.ok ? [`          ${s.dim("fix:")} ${c.hint}`] : []),
-        ]),
-        problems === 0 ? s.green("all good") : s.red(`${plural(problems, "problem")} found`),
-      ]);
-      if (problems > 0) {
-        ctx.out.note(`hal9000: doctor found ${plural(problems, "problem")}`);
-        ctx.exitCode = 1;
-      }
-    },
-  };
+export async function doctor(_args: object, ctx: Context): Promise<number> {
+  const checks = await runChecks(ctx);
+  const problems = checks.filter((c) => !c.ok).length;
+  const s = ctx.out.style;
+  ctx.out.result({ ok: problems === 0, version: ctx.services.version, checks }, () => [
+    ...checks.flatMap((c) => [
+      `${c.ok ? s.green("✓") : s.red("✗")} ${c.name.padEnd(7)} ${c.detail}`,
+      ...(c.hint && !c.ok ? [`          ${s.dim("fix:")} ${c.hint}`] : []),
+    ]),
+    problems === 0 ? s.green("all good") : s.red(`${plural(problems, "problem")} found`),
+  ]);
+  if (problems === 0) return EXIT.OK;
+  ctx.out.note(`hal9000: doctor found ${plural(problems, "problem")}`);
+  return EXIT.PROBLEMS;
 }
+
+export const doctorCommand = defineCommand<object>({
+  name: "doctor",
+  summary: "Check Docker, images, HAL9000_HOME, the config and the parent",
+  description:
+    "Check Docker, the socket, the images and their versions, HAL9000_HOME, the config and the parent, and say how to fix what is wrong. Exits 1 when anything is.",
+  args: {},
+  examples: [
+    ["hal9000 doctor", "every check, with a fix for each problem"],
+    ["hal9000 doctor --json", '{ "ok": …, "checks": [...] }'],
+  ],
+  run: doctor,
+});
 
 async function runChecks(ctx: Context): Promise<Check[]> {
   const checks: Check[] = [];

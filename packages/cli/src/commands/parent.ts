@@ -1,55 +1,82 @@
-import type { Argv } from "yargs";
 import type { ParentStatus } from "../api.js";
-import type { Command } from "../command.js";
-import type { Context, GlobalArgs } from "../context.js";
+import { defineCommand, defineGroup } from "../command.js";
+import type { Context } from "../context.js";
 import { renderParent } from "../render.js";
 
-export const PARENT_ACTIONS = ["start", "stop", "restart", "status"] as const;
-
 /** `parent start|stop|restart|status`: the coordinator container. */
-export function parentCommand(ctx: Context): Command {
-  const report = (verb: string, status: ParentStatus) =>
-    ctx.out.result(status, () => `${verb ? `${verb}: ` : ""}${renderParent(ctx.out.style, status)}`);
-  return {
-    command: "parent",
-    describe: "Manage the parent container: start | stop | restart | status",
-    builder: (y: Argv<GlobalArgs>) =>
-      y
-        .command({
-          command: "start",
-          describe: "Start the parent (idempotent)",
-          handler: async () => {
-            const hal = await ctx.open();
-            const before = await hal.parentStatus();
-            const after = await hal.startParent();
-            report(before.state === "running" ? "already running" : "started", after);
-          },
-        })
-        .command({
-          command: "stop",
-          describe: "Stop the parent (its workers lose their network)",
-          handler: async () => {
-            const hal = await ctx.open();
-            report("stopped", await hal.stopParent());
-          },
-        })
-        .command({
-          command: "restart",
-          describe: "Restart the parent",
-          handler: async () => {
-            const hal = await ctx.open();
-            report("restarted", await hal.restartParent());
-          },
-        })
-        .command({
-          command: "status",
-          describe: "Show the parent's state",
-          handler: async () => {
-            const hal = await ctx.open();
-            report("", await hal.parentStatus());
-          },
-        })
-        .demandCommand(1, "missing parent action"),
-    handler: () => {},
-  };
+function report(ctx: Context, verb: string, status: ParentStatus): void {
+  ctx.out.result(status, () => `${verb ? `${verb}: ` : ""}${renderParent(ctx.out.style, status)}`);
 }
+
+export async function startParent(_args: object, ctx: Context): Promise<void> {
+  const hal = await ctx.open();
+  const before = await hal.parentStatus();
+  const after = await hal.startParent();
+  report(ctx, before.state === "running" ? "already running" : "started", after);
+}
+
+export async function stopParent(_args: object, ctx: Context): Promise<void> {
+  const hal = await ctx.open();
+  report(ctx, "stopped", await hal.stopParent());
+}
+
+export async function restartParent(_args: object, ctx: Context): Promise<void> {
+  const hal = await ctx.open();
+  report(ctx, "restarted", await hal.restartParent());
+}
+
+export async function parentStatus(_args: object, ctx: Context): Promise<void> {
+  const hal = await ctx.open();
+  report(ctx, "", await hal.parentStatus());
+}
+
+export const parentCommand = defineGroup({
+  name: "parent",
+  summary: "Manage the parent container: start | stop | restart | status",
+  commands: [
+    defineCommand<object>({
+      name: "start",
+      summary: "Start the parent (idempotent)",
+      args: {},
+      examples: [
+        ["hal9000 parent start", "start it, or say it is already running"],
+        ["hal9000 --parent-image me/parent:dev parent start", "from another image"],
+      ],
+      run: startParent,
+    }),
+    defineCommand<object>({
+      name: "stop",
+      summary: "Stop the parent (its workers lose their network)",
+      args: {},
+      examples: [
+        ["hal9000 parent stop", "stop it; `hal9000 parent start` brings the workers back"],
+        ["hal9000 parent stop --json", "its state afterwards, as JSON"],
+      ],
+      run: stopParent,
+    }),
+    defineCommand<object>({
+      name: "restart",
+      summary: "Restart the parent",
+      args: {},
+      examples: [
+        ["hal9000 parent restart", "stop and start it; its workers rejoin"],
+        ["hal9000 parent restart --json", "its state afterwards, as JSON"],
+      ],
+      run: restartParent,
+    }),
+    defineCommand<object>({
+      name: "status",
+      summary: "Show the parent's state",
+      args: {},
+      examples: [
+        ["hal9000 parent status", "state, image, version, uptime"],
+        ["hal9000 parent status --json", "the same as one JSON document"],
+      ],
+      run: parentStatus,
+    }),
+  ],
+  examples: [
+    ["hal9000 parent start", "start the parent (idempotent)"],
+    ["hal9000 parent status --json", "its state as JSON"],
+  ],
+});

@@ -1,122 +1,103 @@
 import type { TaskEvent, TaskOptions, TaskResult } from "../api.js";
-import { type Command, lastValue } from "../command.js";
+import { defineCommand } from "../command.js";
 import type { Context } from "../context.js";
 import { UsageError } from "../errors.js";
+import { EXIT } from "../exit-codes.js";
 import type { Style } from "../style.js";
 import { branchArgs, parseEnv } from "./spawn.js";
 
 /** Exit codes of `hal9000 run`: the task's outcome (timeout as timeout(1) says it, abort as after Ctrl-C). */
-export const RUN_EXIT = { succeeded: 0, failed: 1, "timed-out": 124, aborted: 130 } as const;
+export const RUN_EXIT = {
+  succeeded: EXIT.OK,
+  failed: EXIT.PROBLEMS,
+  "timed-out": EXIT.TIMED_OUT,
+  aborted: EXIT.CANCELLED,
+} as const;
 
 export interface RunArgs {
   project_dir?: string;
   prompt?: string;
   name?: string;
   image?: string;
-  env?: string | string[];
+  env?: string[];
   model?: string;
-  allowedTools?: string | string[];
-  permissionMode?: string;
+  allowedTools?: string[];
+  permissionMode?: (typeof PERMISSION_MODES)[number];
   timeout?: string;
   keep?: boolean;
   branch?: string;
   base?: string;
 }
 
-const PERMISSION_MODES = ["default", "acceptEdits", "plan", "auto", "bypassPermissions"];
+const PERMISSION_MODES = ["default", "acceptEdits", "plan", "auto", "bypassPermissions"] as const;
 
-/** `hal9000 run [project] -p "…"`: a headless Claude task in a fresh worker. */
-export function runCommand(ctx: Context): Command<RunArgs> {
-  return {
-    command: "run [project_dir]",
-    describe: "Run a headless Claude task in a new worker and print its events",
-    builder: (y) =>
-      y
-        .positional("project_dir", { type: "string", describe: "project directory to mount at /workspace" })
-        .option("prompt", {
-          alias: "p",
-          type: "string",
-          requiresArg: true,
-          coerce: lastValue,
-          describe: 'what Claude should do; "-" reads it from stdin',
-        })
-        .option("name", {
-          alias: "n",
-          type: "string",
-          requiresArg: true,
-          coerce: lastValue,
-          describe: "worker name (default: auto-generated)",
-        })
-        .option("image", {
-          alias: "i",
-          type: "string",
-          requiresArg: true,
-          coerce: lastValue,
-          describe: "worker image (default: WORKER_IMAGE)",
-        })
-        .option("env", {
-          alias: "e",
-          type: "string",
-          requiresArg: true,
-          describe:
-            "KEY=VAL in the worker (ANTHROPIC_API_KEY / CLAUDE_CODE_OAUTH_TOKEN become a read-only file)",
-        })
-        .option("model", { type: "string", requiresArg: true, coerce: lastValue, describe: "Claude model" })
-        .option("allowed-tools", {
-          type: "string",
-          requiresArg: true,
-          describe: 'tools Claude may use without asking, e.g. "Write,Edit" (repeatable)',
-        })
-        .option("permission-mode", {
-          type: "string",
-          requiresArg: true,
-          coerce: lastValue,
-          choices: PERMISSION_MODES,
-          describe: "Claude's permission mode",
-        })
-        .option("timeout", {
-          type: "string",
-          requiresArg: true,
-          coerce: lastValue,
-          describe: 'stop the task after this long: seconds, or "90s", "10m", "1h"',
-        })
-        .option("keep", {
-          type: "boolean",
-          describe: "keep the worker container afterwards (default: removed)",
-        })
-        .option("branch", {
-          type: "string",
-          coerce: lastValue,
-          describe:
-            "run on a branch and checkout of its own (default name hal9000/<worker>); its work is committed there when it ends",
-        })
-        .option("base", {
-          type: "string",
-          requiresArg: true,
-          coerce: lastValue,
-          describe: "where --branch starts: a branch, tag or commit (default: HEAD)",
-        }),
-    handler: async (args) => {
-      const opts = await taskOptions(ctx, args);
-      const hal = await ctx.open();
-      const handle = hal.runTask({ ...opts, signal: ctx.services.shutdownSignal() });
-      const printer = ctx.out.json ? jsonLines(ctx) : humanLines(ctx, ctx.out.style);
-      for await (const e of handle) printer(e);
-      try {
-        const result = await handle.result;
-        ctx.exitCode = result.ok ? RUN_EXIT.succeeded : RUN_EXIT.failed;
-        if (!ctx.out.json && !result.ok) ctx.out.note(failedLine(result));
-      } catch (err) {
-        const code = (err as { code?: string }).code;
-        ctx.exitCode =
-          code === "TASK_TIMEOUT" ? RUN_EXIT["timed-out"] : code === "TASK_ABORTED" ? RUN_EXIT.aborted : 1;
-        // The error event already said what failed; its hint goes to stderr.
-        const hint = (err as { hint?: string }).hint;
-        if (hint) ctx.out.note(`  hint: ${hint}`);
-      }
-    },
-  };
+/** `hal9000 run [project] -p "…"`: a headless Claude task in a fresh worker; exits with its outcome. */
+export async function run(args: RunArgs, ctx: Context): Promise<number> {
+  const opts = await taskOptions(ctx, args);
+  const hal = await ctx.open();
+  const handle = hal.runTask({ ...opts, signal: ctx.services.shutdownSignal() });
+  const printer = ctx.out.json ? jsonLines(ctx) : humanLines(ctx, ctx.out.style);
+  for await (const e of handle) printer(e);
+  try {
+    const result = await handle.result;
+    if (!ctx.out.json && !result.ok) ctx.out.note(failedLine(result));
+    return result.ok ? RUN_EXIT.succeeded : RUN_EXIT.failed;
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    // The error event already said what failed; its hint goes to stderr.
+    const hint = (err as { hint?: string }).hint;
+    if (hint) ctx.out.note(`  hint: ${hint}`);
+    return code === "TASK_TIMEOUT"
+      ? RUN_EXIT["timed-out"]
+      : code === "TASK_ABORTED"
+        ? RUN_EXIT.aborted
+        : EXIT.FAILURE;
+  }
 }
+
+export const runCommand = defineCommand<RunArgs>({
+  name: "run",
+  summary: "Run a headless Claude task in a new worker and print its events",
+  description:
+    "Run a headless Claude task (claude -p) in a new worker and print what it does; --json prints Claude's stream-json lines and hal9000's own events, one JSON object a line. Exit code: 0 the task succeeded, 1 it failed, 124 it timed out, 130 it was aborted, 125 hal9000 failed.",
+  args: {
+    project_dir: { positional: true, describe: "project directory to mount at /workspace" },
+    prompt: { short: "p", value: "PROMPT", describe: 'what Claude should do; "-" reads it from stdin' },
+    name: { short: "n", value: "NAME", describe: "worker name (default: auto-generated)" },
+    image: { short: "i", value: "IMAGE", describe: "worker image (default: WORKER_IMAGE)" },
+    env: {
+      short: "e",
+      value: "KEY=VAL",
+      repeat: true,
+      describe: "KEY=VAL in the worker (ANTHROPIC_API_KEY / CLAUDE_CODE_OAUTH_TOKEN become a read-only file)",
+    },
+    model: { value: "MODEL", describe: "Claude model" },
+    allowedTools: {
+      value: "TOOLS",
+      repeat: true,
+      describe: 'tools Claude may use without asking, e.g. "Write,Edit" (repeatable)',
+    },
+    permissionMode: { value: "MODE", choices: PERMISSION_MODES, describe: "Claude's permission mode" },
+    timeout: { value: "DURATION", describe: 'stop the task after this long: seconds, or "90s", "10m", "1h"' },
+    keep: { describe: "keep the worker container afterwards (default: removed)" },
+    branch: {
+      value: "NAME",
+      optionalValue: true,
+      describe:
+        "run on a branch and checkout of its own (default name hal9000/<worker>); its work is committed there when it ends",
+    },
+    base: { value: "REF", describe: "where --branch starts: a branch, tag or commit (default: HEAD)" },
+  },
+  examples: [
+    ['hal9000 run ~/src/app -p "add a README"', "a task on a project, its events as readable lines"],
+    [
+      'hal9000 run . -p "fix the tests" --allowed-tools Edit,Bash --timeout 10m',
+      "tools it may use, a time limit",
+    ],
+    ["hal9000 run . -p - --json", "the prompt from stdin; Claude's stream-json lines on stdout"],
+  ],
+  run,
+});
 
 async function taskOptions(ctx: Context, args: RunArgs): Promise<TaskOptions> {
   if (args.prompt === undefined) {
@@ -129,7 +110,7 @@ async function taskOptions(ctx: Context, args: RunArgs): Promise<TaskOptions> {
   if (prompt.trim() === "") {
     throw new UsageError("the prompt is empty", 'give Claude something to do, e.g. -p "add a README"');
   }
-  const tools = args.allowedTools === undefined ? undefined : [args.allowedTools].flat();
+  const tools = args.allowedTools;
   return {
     prompt,
     ...branchArgs(args),
@@ -141,7 +122,7 @@ async function taskOptions(ctx: Context, args: RunArgs): Promise<TaskOptions> {
       ?.flatMap((t) => t.split(","))
       .map((t) => t.trim())
       .filter((t) => t !== ""),
-    permissionMode: args.permissionMode as TaskOptions["permissionMode"],
+    permissionMode: args.permissionMode,
     timeoutMs: args.timeout === undefined ? undefined : parseTimeout(args.timeout),
     keep: args.keep === true,
   };

@@ -1,5 +1,5 @@
 import type { SpawnOptions, WorkerInfo } from "../api.js";
-import { type Command, lastValue } from "../command.js";
+import { defineCommand } from "../command.js";
 import type { Context } from "../context.js";
 import { UsageError } from "../errors.js";
 import type { Style } from "../style.js";
@@ -10,115 +10,100 @@ export interface SpawnArgs {
   detach?: boolean;
   image?: string;
   rm?: boolean;
-  env?: string | string[];
+  env?: string[];
   memory?: string;
-  cpus?: string;
-  pidsLimit?: string;
+  cpus?: number;
+  pidsLimit?: number;
   mountClaudeConfig?: boolean;
   branch?: string;
   base?: string;
 }
 
-/** The seed's spawn-worker.sh: `spawn [-n NAME] [-d] [-i IMAGE] [--rm|--no-rm] [project_dir]`. */
-export function spawnCommand(ctx: Context): Command<SpawnArgs> {
-  return {
-    command: "spawn [project_dir]",
-    describe: "Spawn a Claude worker container (interactive unless -d)",
-    builder: (y) =>
-      y
-        .positional("project_dir", { type: "string", describe: "project directory to mount at /workspace" })
-        .option("name", {
-          alias: "n",
-          type: "string",
-          requiresArg: true,
-          coerce: lastValue,
-          describe: "worker name (default: auto-generated)",
-        })
-        .option("detach", { alias: "d", type: "boolean", describe: "run in background" })
-        .option("image", {
-          alias: "i",
-          type: "string",
-          requiresArg: true,
-          coerce: lastValue,
-          describe: "worker image (default: WORKER_IMAGE)",
-        })
-        .option("rm", {
-          type: "boolean",
-          describe: "remove on exit (default: WORKER_REMOVE_ON_EXIT, true); --no-rm keeps the container",
-        })
-        .option("env", {
-          alias: "e",
-          type: "string",
-          requiresArg: true,
-          describe:
-            "set an environment variable in the worker: KEY=VAL (shows in docker inspect; ANTHROPIC_API_KEY and CLAUDE_CODE_OAUTH_TOKEN become a read-only file instead)",
-        })
-        .option("memory", {
-          type: "string",
-          requiresArg: true,
-          coerce: lastValue,
-          describe: 'memory limit, docker-style, e.g. "2g" (default: WORKER_MEMORY)',
-        })
-        .option("cpus", {
-          type: "string",
-          requiresArg: true,
-          coerce: lastValue,
-          describe: "CPUs, may be fractional, e.g. 1.5 (default: WORKER_CPUS)",
-        })
-        .option("pids-limit", {
-          type: "string",
-          requiresArg: true,
-          coerce: lastValue,
-          describe: "most processes in the worker (default: WORKER_PIDS_LIMIT)",
-        })
-        .option("mount-claude-config", {
-          type: "boolean",
-          describe: "mount the host's ~/.claude read-only into the worker (the seed's MCP Option A)",
-        })
-        .option("branch", {
-          type: "string",
-          coerce: lastValue,
-          describe:
-            "give the worker its own branch and checkout of the project's git repository (default name hal9000/<worker>); your working tree is never touched",
-        })
-        .option("base", {
-          type: "string",
-          requiresArg: true,
-          coerce: lastValue,
-          describe: "where --branch starts: a branch, tag or commit (default: HEAD)",
-        }),
-    handler: async (args) => {
-      const opts: SpawnOptions = {
-        name: args.name,
-        detach: args.detach === true,
-        image: args.image,
-        removeOnExit: args.rm,
-        ...branchArgs(args),
-        env: parseEnv(args.env),
-        memory: args.memory,
-        cpus: numberArg("--cpus", args.cpus, "1.5"),
-        pidsLimit: numberArg("--pids-limit", args.pidsLimit, "256"),
-        mountClaudeConfig: args.mountClaudeConfig,
-      };
-      if (!opts.detach && ctx.out.json) {
-        throw new UsageError(
-          "--json needs -d: an interactive worker has the terminal, not a report",
-          "add -d",
-        );
-      }
-      const hal = await ctx.open();
-      if (!opts.detach) {
-        const { stdin, stdout } = ctx.services;
-        ctx.exitCode = await hal.runInteractive(opts, { stdin, stdout });
-        return;
-      }
-      // Core's default, the same from Node: it returns once Claude's session is ready, or reports
-      // a worker that exited at once with its own output.
-      const worker = await hal.spawn(opts);
-      ctx.out.result(worker, () => spawnedLines(ctx.out.style, worker));
-    },
+/**
+ * The seed's spawn-worker.sh. Detached: reports the worker. Interactive: Claude on this
+ * terminal, and hal9000 exits with the worker's own exit code.
+ */
+export async function spawn(args: SpawnArgs, ctx: Context): Promise<number | undefined> {
+  const opts: SpawnOptions = {
+    name: args.name,
+    detach: args.detach === true,
+    image: args.image,
+    removeOnExit: args.rm,
+    ...branchArgs(args),
+    env: parseEnv(args.env),
+    memory: args.memory,
+    cpus: args.cpus,
+    pidsLimit: args.pidsLimit,
+    mountClaudeConfig: args.mountClaudeConfig,
   };
+  if (!opts.detach && ctx.out.json) {
+    throw new UsageError("--json needs -d: an interactive worker has the terminal, not a report", "add -d");
+  }
+  const hal = await ctx.open();
+  if (!opts.detach) {
+    const { stdin, stdout } = ctx.services;
+    return hal.runInteractive(opts, { stdin, stdout });
+  }
+  // Core's default, the same from Node: it returns once Claude's session is ready, or reports
+  // a worker that exited at once with its own output.
+  const worker = await hal.spawn(opts);
+  ctx.out.result(worker, () => spawnedLines(ctx.out.style, worker));
+  return undefined;
 }
+
+export const spawnCommand = defineCommand<SpawnArgs>({
+  name: "spawn",
+  summary: "Spawn a Claude worker container (interactive unless -d)",
+  description:
+    "Spawn a Claude worker on a project. Interactive (the default): Claude on this terminal, and hal9000 exits with the worker's own exit code, as docker run. With -d: in the background, reported once it is running.",
+  args: {
+    project_dir: { positional: true, describe: "project directory to mount at /workspace" },
+    name: { short: "n", value: "NAME", describe: "worker name (default: auto-generated)" },
+    detach: { short: "d", describe: "run in background" },
+    image: { short: "i", value: "IMAGE", describe: "worker image (default: WORKER_IMAGE)" },
+    rm: {
+      negatable: true,
+      describe: "remove on exit (default: WORKER_REMOVE_ON_EXIT, true); --no-rm keeps the container",
+    },
+    env: {
+      short: "e",
+      value: "KEY=VAL",
+      repeat: true,
+      describe:
+        "set an environment variable in the worker (shows in docker inspect; ANTHROPIC_API_KEY and CLAUDE_CODE_OAUTH_TOKEN become a read-only file instead)",
+    },
+    memory: { value: "SIZE", describe: 'memory limit, docker-style, e.g. "2g" (default: WORKER_MEMORY)' },
+    cpus: {
+      value: "N",
+      type: "number",
+      describe: "CPUs, may be fractional, e.g. 1.5 (default: WORKER_CPUS)",
+    },
+    pidsLimit: {
+      value: "N",
+      type: "number",
+      describe: "most processes in the worker (default: WORKER_PIDS_LIMIT)",
+    },
+    mountClaudeConfig: {
+      describe: "mount the host's ~/.claude read-only into the worker (the seed's MCP Option A)",
+    },
+    branch: {
+      value: "NAME",
+      optionalValue: true,
+      describe:
+        "give the worker its own branch and checkout of the project's git repository (default name hal9000/<worker>); your working tree is never touched",
+    },
+    base: { value: "REF", describe: "where --branch starts: a branch, tag or commit (default: HEAD)" },
+  },
+  examples: [
+    ["hal9000 spawn -d ~/src/app", "a worker in the background on a project"],
+    ["hal9000 spawn -n reviewer --memory 2g ~/src/app", "Claude on this terminal, named, 2 GB of memory"],
+    [
+      "hal9000 spawn -d --branch ~/src/app",
+      "on its own branch and checkout; `hal9000 diff` and `merge` later",
+    ],
+  ],
+  run: spawn,
+});
 
 export function spawnedLines(s: Style, w: WorkerInfo): string[] {
   const where = w.branch
@@ -135,10 +120,8 @@ export function spawnedLines(s: Style, w: WorkerInfo): string[] {
   ];
 }
 
-/** `-e` may repeat (yargs then gives an array); not an array option, which would swallow project_dir. */
-export function parseEnv(given: string | string[] | undefined): Record<string, string> | undefined {
-  if (given === undefined) return undefined;
-  const pairs = Array.isArray(given) ? given : [given];
+export function parseEnv(pairs: string[] | undefined): Record<string, string> | undefined {
+  if (pairs === undefined) return undefined;
   const env: Record<string, string> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf("=");
@@ -149,16 +132,6 @@ export function parseEnv(given: string | string[] | undefined): Record<string, s
     env[key] = pair.slice(eq + 1);
   }
   return env;
-}
-
-/** A numeric option's value; its range is checked by core, as for hal9000.conf. */
-function numberArg(option: string, value: string | undefined, example: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n)) {
-    throw new UsageError(`${option} expects a number, got "${value}"`, `e.g. ${option} ${example}`);
-  }
-  return n;
 }
 
 /**

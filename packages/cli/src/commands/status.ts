@@ -1,22 +1,27 @@
-import type { Command } from "../command.js";
+import { defineCommand } from "../command.js";
 import type { Context } from "../context.js";
 import { warnCorruptRecords } from "../corrupt-records.js";
 import { renderFleet } from "../render.js";
 import { branchOverview, renderOverview } from "./branch-overview.js";
 
-export function statusCommand(ctx: Context): Command {
-  return {
-    command: "status",
-    describe: "Show status summary: parent, workers and their live stats",
-    handler: async () => {
-      const hal = await ctx.open();
-      const status = await hal.status();
-      if (status.corruptRecords > 0) await warnCorruptRecords(ctx.out, hal.layout);
-      const branches = await branchOverview(hal, status.workers);
-      ctx.out.result(branches ? { ...status, branches } : status, () => [
-        ...renderFleet(ctx.out.style, status, hal.config.workerMaxCount),
-        ...renderOverview(ctx.out.style, branches),
-      ]);
-    },
-  };
+export async function status(_args: object, ctx: Context): Promise<void> {
+  const hal = await ctx.open();
+  const fleet = await hal.status();
+  if (fleet.corruptRecords > 0) await warnCorruptRecords(ctx.out, hal.layout);
+  const branches = await branchOverview(hal, fleet.workers);
+  ctx.out.result(branches ? { ...fleet, branches } : fleet, () => [
+    ...renderFleet(ctx.out.style, fleet, hal.config.workerMaxCount),
+    ...renderOverview(ctx.out.style, branches),
+  ]);
 }
+
+export const statusCommand = defineCommand<object>({
+  name: "status",
+  summary: "Show status summary: parent, workers and their live stats",
+  args: {},
+  examples: [
+    ["hal9000 status", "the parent, each worker's CPU, memory and limits"],
+    ["hal9000 status --json", "the same as one JSON document"],
+  ],
+  run: status,
+});

@@ -1,75 +1,18 @@
 import type { HomeStatus } from "@hal9000/volumes";
-import type { Argv } from "yargs";
-import type { Command } from "../command.js";
+import type { Hal9000Api } from "../api.js";
+import { defineCommand, defineGroup } from "../command.js";
 import { confirm } from "../confirm.js";
-import type { Context, GlobalArgs } from "../context.js";
+import type { Context } from "../context.js";
+import { EXIT } from "../exit-codes.js";
 import { plural } from "../format.js";
 import type { Style } from "../style.js";
 
-export const VOLUMES_ACTIONS = ["init", "status", "clean"] as const;
-
-/** The seed's init-volumes.sh: HAL9000_HOME's sessions/, logs/, config/ and workers/. */
-export function volumesCommand(ctx: Context): Command {
-  return {
-    command: "volumes",
-    describe: "HAL9000_HOME and hal9000's volumes: init | status | clean",
-    builder: (y: Argv<GlobalArgs>) =>
-      y
-        .command({
-          command: "init",
-          describe: "Create HAL9000_HOME and its directories (idempotent; never overwrites the config)",
-          handler: () => initHome(ctx),
-        })
-        .command({
-          command: "status",
-          describe: "Show what exists in HAL9000_HOME and what is wrong",
-          handler: async () => {
-            const { layout } = await ctx.layoutForDiagnosis();
-            const status = await ctx.services.volumes.status(layout);
-            ctx.out.result(status, () => renderHomeStatus(ctx.out.style, status));
-          },
-        })
-        .command({
-          command: "clean",
-          describe: "Remove what hal9000 created in HAL9000_HOME (asks first; --yes to skip)",
-          builder: (b) =>
-            b.option("yes", { alias: "y", type: "boolean", describe: "do not ask for confirmation" }),
-          handler: async (args) => {
-            const hal = await ctx.open();
-            await confirm(ctx, {
-              yes: (args as { yes?: boolean }).yes,
-              question: `Remove hal9000's sessions, logs, worker homes and config from ${hal.layout.home}?`,
-              action: `cleaning ${hal.layout.home}`,
-            });
-            // hal9000's labelled Docker volumes go too, when Docker is there to ask.
-            let docker: unknown;
-            try {
-              await hal.ping();
-              docker = hal.docker;
-            } catch (err) {
-              ctx.out.note(
-                `note: Docker is not reachable (${(err as Error).message}); only files are cleaned`,
-              );
-            }
-            const { removed } = await ctx.services.volumes.clean(hal.layout, docker);
-            ctx.out.result({ home: hal.layout.home, removed }, () =>
-              removed.length === 0
-                ? `nothing to remove in ${hal.layout.home}`
-                : [`cleaned ${hal.layout.home}`, ...removed.map((p) => `  removed ${p}`)],
-            );
-          },
-        })
-        .demandCommand(1, "missing volumes action"),
-    handler: () => {},
-  };
+export interface CleanArgs {
+  yes?: boolean;
 }
 
-/** `hal9000 init`: what the packages' hints call `volumes init` by (hidden from help). */
-export function initCommand(ctx: Context): Command {
-  return { command: "init", describe: false, handler: () => initHome(ctx) };
-}
-
-async function initHome(ctx: Context): Promise<void> {
+/** The seed's `init-volumes.sh`: HAL9000_HOME's sessions/, logs/, config/ and workers/. */
+export async function initVolumes(_args: object, ctx: Context): Promise<void> {
   const hal = await ctx.open();
   const { created } = await ctx.services.volumes.init(hal.layout);
   ctx.out.result({ home: hal.layout.home, created }, () =>
@@ -78,6 +21,85 @@ async function initHome(ctx: Context): Promise<void> {
       : [`initialized HAL9000_HOME ${hal.layout.home}`, ...created.map((p) => `  created ${p}`)],
   );
 }
+
+/** `init-volumes.sh --status`; exits 1 when something is wrong, as doctor does. */
+export async function volumesStatus(_args: object, ctx: Context): Promise<number> {
+  const { layout } = await ctx.layoutForDiagnosis();
+  const status = await ctx.services.volumes.status(layout);
+  ctx.out.result(status, () => renderHomeStatus(ctx.out.style, status));
+  if (status.problems.length === 0) return EXIT.OK;
+  ctx.out.note(`hal9000: HAL9000_HOME has ${plural(status.problems.length, "problem")}`);
+  return EXIT.PROBLEMS;
+}
+
+/** `init-volumes.sh --clean`: asks first, or --yes. */
+export async function cleanVolumes(args: CleanArgs, ctx: Context): Promise<void> {
+  const hal = await ctx.open();
+  await confirm(ctx, {
+    yes: args.yes,
+    question: `Remove hal9000's sessions, logs, worker homes and config from ${hal.layout.home}?`,
+    action: `cleaning ${hal.layout.home}`,
+  });
+  // hal9000's labelled Docker volumes go too, when Docker is there to ask.
+  let docker: Hal9000Api["docker"] | undefined;
+  try {
+    await hal.ping();
+    docker = hal.docker;
+  } catch (err) {
+    ctx.out.note(`note: Docker is not reachable (${(err as Error).message}); only files are cleaned`);
+  }
+  const { removed } = await ctx.services.volumes.clean(hal.layout, docker);
+  ctx.out.result({ home: hal.layout.home, removed }, () =>
+    removed.length === 0
+      ? `nothing to remove in ${hal.layout.home}`
+      : [`cleaned ${hal.layout.home}`, ...removed.map((p) => `  removed ${p}`)],
+  );
+}
+
+const initSpec = {
+  summary: "Create HAL9000_HOME and its directories (idempotent; never overwrites the config)",
+  args: {},
+  examples: [
+    ["hal9000 volumes init", "create ~/.hal9000 and its directories"],
+    ["hal9000 --home /srv/hal9000 volumes init", "another HAL9000_HOME"],
+  ],
+  run: initVolumes,
+} as const;
+
+export const volumesCommand = defineGroup({
+  name: "volumes",
+  summary: "HAL9000_HOME and hal9000's volumes: init | status | clean",
+  commands: [
+    defineCommand<object>({ name: "init", ...initSpec }),
+    defineCommand<object>({
+      name: "status",
+      summary: "Show what exists in HAL9000_HOME and what is wrong (exit 1 if anything is)",
+      args: {},
+      examples: [
+        ["hal9000 volumes status", "each directory, the config, session records, worker homes"],
+        ["hal9000 volumes status --json", "the same as one JSON document"],
+      ],
+      run: volumesStatus,
+    }),
+    defineCommand<CleanArgs>({
+      name: "clean",
+      summary: "Remove what hal9000 created in HAL9000_HOME (asks first; --yes to skip)",
+      args: { yes: { short: "y", describe: "do not ask for confirmation" } },
+      examples: [
+        ["hal9000 volumes clean", "asks, then removes sessions, logs, worker homes and the config"],
+        ["hal9000 volumes clean --yes", "no question (scripts, no terminal)"],
+      ],
+      run: cleanVolumes,
+    }),
+  ],
+  examples: [
+    ["hal9000 volumes init", "create HAL9000_HOME"],
+    ["hal9000 volumes status", "what is there and what is wrong"],
+  ],
+});
+
+/** `hal9000 init`, the name earlier versions' hints used for `volumes init` (hidden from help). */
+export const initCommand = defineCommand<object>({ name: "init", hidden: true, ...initSpec });
 
 export function renderHomeStatus(s: Style, st: HomeStatus): string[] {
   if (!st.exists) {

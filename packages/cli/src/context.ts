@@ -1,11 +1,17 @@
 import { type Hal9000Config, type HomeLayout, homeLayout, resolveHome } from "@hal9000/volumes";
 import type { Hal9000Api } from "./api.js";
-import type { GlobalArgs } from "./global-options.js";
 import { Output } from "./output.js";
 import type { Services } from "./services.js";
 import { colorSupport } from "./style.js";
 
-export type { GlobalArgs } from "./global-options.js";
+/** The options every command takes (their table is in global-options.ts). */
+export interface GlobalArgs {
+  json?: boolean;
+  home?: string;
+  verbose?: boolean;
+  help?: boolean;
+  version?: boolean;
+}
 
 /**
  * One run of the CLI, as a command sees it: the injected services, the output (set up from

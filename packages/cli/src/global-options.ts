@@ -1,14 +1,7 @@
 /** The options every command takes, wherever they appear on the command line. */
 import type { ArgTable, FlagSpec, ValueSpec } from "./command.js";
 import { CONFIG_OPTIONS } from "./config-flags.js";
-
-export interface GlobalArgs {
-  json?: boolean;
-  home?: string;
-  verbose?: boolean;
-  help?: boolean;
-  version?: boolean;
-}
+import type { GlobalArgs } from "./context.js";
 
 export const GLOBAL_OPTIONS = {
   json: { describe: "print one JSON document on stdout (logs and progress go to stderr)" },

@@ -2,10 +2,10 @@ import { parseCommandLine } from "./argv.js";
 import { COMMANDS } from "./commands/index.js";
 import { COMPLETION_FLAG, completions } from "./completion.js";
 import { configFlagsFrom } from "./config-flags.js";
+import type { GlobalArgs } from "./context.js";
 import { Context } from "./context.js";
 import { reportOf, UsageError } from "./errors.js";
 import { EXIT } from "./exit-codes.js";
-import type { GlobalArgs } from "./global-options.js";
 import { commandHelp, topHelp } from "./help.js";
 import type { Services } from "./services.js";
 

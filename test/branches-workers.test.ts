@@ -415,10 +415,10 @@ describe("the CLI: bad input leaves nothing behind; stop keeps uncommitted work"
 
   it("inside the parent, where there is no git, the branch commands refuse with a clear error", async () => {
     const r = await execIn(fleet.docker, fleet.parentName, ["hal9000", "diff", "ta1"]);
-    expect(r.exitCode, r.output).toBe(1);
+    expect(r.exitCode, r.output).toBe(125);
     expect(r.output).toContain("the parent container has neither");
     const s = await execIn(fleet.docker, fleet.parentName, ["hal9000", "spawn", "-d", "--branch", "/tmp"]);
-    expect(s.exitCode, s.output).toBe(1);
+    expect(s.exitCode, s.output).toBe(125);
     expect(s.output).toContain("spawn --branch runs git on your repository");
   });
 });

@@ -136,7 +136,7 @@ describe("agent states from Claude's hooks: spawn -d, send, watch, wait", () => 
       ["wait", name, "--until", "idle", "--timeout", "2s"],
       cliEnv(fleet.home.home, fleet.parentName),
     );
-    expect(cli.code).toBe(1);
+    expect(cli.code).toBe(124); // a --timeout that runs out, as timeout(1) says it
     expect(cli.stderr).toMatch(/timed out after 2000 ms waiting for idle/);
     const now = await hal9000(
       ["wait", name, "--until", "waiting", "--json"],

@@ -14,6 +14,7 @@ export type {
   TaskOptions,
   TaskResult,
   TerminalIO,
+  WaitUntil,
   WorkerInfo,
   WorkerStats,
 } from "@hal9000/core";

@@ -50,6 +50,10 @@ export interface PositionalSpec<V> extends ArgBase {
 /** The remaining positionals, as a list (e.g. a value `auth set` refuses to take from argv). */
 export interface RestSpec extends ArgBase {
   positional: "rest";
+  /** How usage writes them (default `[key…]`), e.g. "-- <command> [args…]". */
+  syntax?: string;
+  /** What shell completion offers for each of them. */
+  complete?: "workers";
 }
 
 type Defined<V> = Exclude<V, undefined>;

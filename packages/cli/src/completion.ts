@@ -60,9 +60,11 @@ export async function completions(
     return startsWith((level as readonly AnyCommand[]).filter((c) => !c.hidden).map((c) => c.name));
   }
   const slots = entries(command.args).filter(([, s]) => isPositional(s));
-  const slot = slots[positionals.length - used]?.[1];
-  if (!slot || !isPositional(slot) || slot.positional !== true) return [];
-  if (slot.choices) return startsWith(slot.choices.map(String));
+  const at = positionals.length - used;
+  // A list (`wait a b …`) takes every word from its place on.
+  const slot = (slots[at] ?? slots.find(([, s]) => isPositional(s) && s.positional === "rest"))?.[1];
+  if (!slot || !isPositional(slot)) return [];
+  if (slot.positional === true && slot.choices) return startsWith(slot.choices.map(String));
   if (slot.complete !== "workers") return [];
   try {
     ctx.configure({ home: given.home as string | undefined }, configFlagsFrom(given));

@@ -37,6 +37,12 @@ export interface ErrorReport {
 
 const DEFAULT_HINT = "run again with --verbose for details";
 
+/** Package errors that are an outcome with its own exit code rather than hal9000 failing. */
+const EXIT_BY_CODE: Record<string, number> = {
+  /** `wait --timeout`, `send --wait --timeout`: ran out of time, as timeout(1) says it. */
+  WAIT_TIMEOUT: EXIT.TIMED_OUT,
+};
+
 /**
  * Errors from the packages (Hal9000Error, VolumesError, ConfigError) carry `code` and `hint`;
  * they are recognised by their brand (isHal9000Error), not class, so the bundled CLI and a
@@ -58,7 +64,7 @@ export function reportOf(err: unknown): ErrorReport {
       code: known ? known.code : "INTERNAL",
       message: oneLine(withLocation(shaped.message, shaped.file, shaped.line)),
       hint: hint ?? (known ? undefined : DEFAULT_HINT),
-      exitCode: EXIT.FAILURE,
+      exitCode: (known && EXIT_BY_CODE[shaped.code as string]) || EXIT.FAILURE,
     };
   }
   return { code: "INTERNAL", message: String(err), hint: DEFAULT_HINT, exitCode: EXIT.FAILURE };

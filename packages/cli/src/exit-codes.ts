@@ -8,7 +8,7 @@ export const EXIT = {
   OK: 0,
   /** A check ran and reports problems: doctor, volumes status, auth status (never a session). */
   PROBLEMS: 1,
-  /** `run`: the task ran out of time. */
+  /** `run`: the task ran out of time; `wait`, `send --wait`: the --timeout ran out. */
   TIMED_OUT: 124,
   /** hal9000 failed, or the command line was wrong: nothing was done, or what was is reported. */
   FAILURE: 125,
@@ -23,11 +23,14 @@ export const EXIT_CODE_TABLE: readonly (readonly [string, string])[] = [
     String(EXIT.PROBLEMS),
     "a check found problems (doctor, volumes status, auth status); run: the task failed",
   ],
-  [String(EXIT.TIMED_OUT), "run: the task timed out (as timeout(1) says it)"],
+  [String(EXIT.TIMED_OUT), "run: the task timed out; wait, send --wait: --timeout ran out (as timeout(1))"],
   [
     String(EXIT.FAILURE),
     "hal9000 failed, or a usage error (--json says which: error.code); a session never started",
   ],
   [String(EXIT.CANCELLED), "cancelled at a prompt (answered no, or Ctrl-C); run: the task was aborted"],
-  ["any", "spawn (without -d), attach, dashboard: the agent's or shell's own exit code, as docker run"],
+  [
+    "any",
+    "spawn (without -d), attach, shell, dashboard: the agent's or shell's own exit code, as docker run",
+  ],
 ];

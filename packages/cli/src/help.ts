@@ -101,7 +101,7 @@ export function commandHelp(path: readonly (CommandGroup | CommandSpec)[]): stri
   } else {
     const args: [string, string][] = [];
     for (const [key, spec] of entries(command.args)) {
-      if (isPositional(spec) && spec.positional === true && !spec.hidden) {
+      if (isPositional(spec) && !spec.hidden) {
         args.push([positionalSyntax(key, spec), spec.describe]);
       }
     }

@@ -29,8 +29,9 @@ export function optionSyntax(key: string, spec: FlagSpec | ValueSpec<unknown>): 
   return spec.negatable ? `${name}|--no-${flagName(key)}` : name;
 }
 
-/** `<name>`, `[project_dir]`, `[parent|worker|all]`. */
-export function positionalSyntax(key: string, spec: PositionalSpec<unknown>): string {
+/** `<name>`, `[project_dir]`, `[parent|worker|all]`, `[names…]`. */
+export function positionalSyntax(key: string, spec: PositionalSpec<unknown> | RestSpec): string {
+  if (spec.positional === "rest") return spec.syntax ?? `[${key}…]`;
   const inner = spec.choices ? spec.choices.join("|") : key;
   return spec.required ? `<${inner}>` : `[${inner}]`;
 }
@@ -62,7 +63,7 @@ export function shortUsage(path: readonly (CommandGroup | CommandSpec)[]): strin
 function positionalWords(command: CommandSpec): string[] {
   const out: string[] = [];
   for (const [key, spec] of entries(command.args)) {
-    if (isPositional(spec) && !spec.hidden && spec.positional === true) out.push(positionalSyntax(key, spec));
+    if (isPositional(spec) && !spec.hidden) out.push(positionalSyntax(key, spec));
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import { WaitTimeoutError } from "@hal9000/core";
 import { afterAll, describe, expect, test } from "vitest";
+import { EXIT } from "../src/exit-codes.js";
 import { called, cleanupHomes, cli, newWorld, worker } from "./harness.js";
 
 afterAll(cleanupHomes);
@@ -15,7 +16,7 @@ describe("talking to a live agent", () => {
     const viaCommand = await cli(["shell", "beta"], { world: w });
     expect([viaFlag.stdout, viaCommand.stdout]).toEqual(["shell in alpha\n", "shell in beta\n"]);
     expect(called(w, "shell").map((a) => a[0])).toEqual(["alpha", "beta"]);
-    expect((await cli(["shell", "beta", "--json"], { world: w })).code).toBe(2);
+    expect((await cli(["shell", "beta", "--json"], { world: w })).code).toBe(EXIT.FAILURE);
   });
 
   test("send gives a prompt (or stdin with -); --wait prints the state it came to", async () => {
@@ -38,11 +39,11 @@ describe("talking to a live agent", () => {
     [["wait", "alpha", "--until", "bored"], /invalid until "bored"/],
   ])("%j is a usage error", async (args, message) => {
     const r = await cli(args, { world: world() });
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(EXIT.FAILURE);
     expect(r.stderr).toMatch(message);
   });
 
-  test("wait: each worker's state; a timeout is a failure (exit 1) saying where they were", async () => {
+  test("wait: each worker's state; a timeout exits 124 (as timeout(1)) saying where they were", async () => {
     const w = world();
     const r = await cli(["wait", "--all", "--until", "idle"], { world: w });
     expect(r.code).toBe(0);
@@ -54,7 +55,7 @@ describe("talking to a live agent", () => {
         waitFails: new WaitTimeoutError("timed out after 1000 ms waiting for settled (alpha: working)", []),
       }),
     });
-    expect(late.code).toBe(1);
+    expect(late.code).toBe(EXIT.TIMED_OUT);
     expect(late.stderr).toContain("timed out after 1000 ms waiting for settled (alpha: working)");
   });
 

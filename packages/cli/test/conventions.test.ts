@@ -44,6 +44,10 @@ describe("--json holds for every command", () => {
     ["stop-all", "--yes"],
     ["logs", "alpha"],
     ["attach", "alpha"],
+    ["shell", "alpha"],
+    ["send", "alpha", "go"],
+    ["send", "alpha", "go", "--wait"],
+    ["wait", "alpha"],
     ["status"],
     ["dashboard"],
     ["doctor"],
@@ -56,37 +60,53 @@ describe("--json holds for every command", () => {
     ["commit", "alpha"],
     ["merge", "alpha"],
     ["discard", "alpha", "--yes"],
+    ["mcp", "add", "memory", "--", "npx", "-y", "@modelcontextprotocol/server-memory"],
+    ["mcp", "list"],
+    ["mcp", "remove", "memory"],
+    ["mcp", "relay", "stop"],
   ];
   const noBranch = new Set(["diff", "commit", "merge", "discard"]);
 
-  // `auth set` reads stdin (auth.test.ts); `run --json` streams one JSON object a line (run.test.ts).
-  test("the list above covers every visible command but `auth set` and `run`", () => {
+  // `auth set` reads stdin (auth.test.ts); `run --json` and `watch --json` stream one JSON object a
+  // line (run.test.ts, agent.test.ts); `mcp import` reads the host's Claude config, `mcp relay`
+  // (foreground) and `mcp server` serve until stopped (test/mcp-*.test.ts).
+  test("the list above covers every visible command but those", () => {
     const named = new Set(
       lines.map((l) =>
-        (l[0] === "volumes" || l[0] === "parent" || l[0] === "auth" ? l.slice(0, 2) : l.slice(0, 1)).join(
-          " ",
-        ),
+        (["volumes", "parent", "auth", "mcp"].includes(l[0] ?? "") ? l.slice(0, 2) : l.slice(0, 1)).join(" "),
       ),
     );
     const visible = COMMANDS.filter((c) => !c.hidden).flatMap((c) =>
       isGroup(c) ? c.commands.map((s) => `${c.name} ${s.name}`) : [c.name],
     );
-    expect(visible.filter((v) => !named.has(v))).toEqual(["run", "auth set"]);
+    expect(visible.filter((v) => !named.has(v))).toEqual([
+      "run",
+      "watch",
+      "auth set",
+      "mcp import",
+      "mcp server",
+    ]);
   });
 
   test.each(lines.map((l) => [l.join(" "), l] as const))(
     "%s --json: exactly one JSON document on stdout",
     async (_n, line) => {
-      const r = await cli([...line, "--json"], { world: running() });
+      // --json first: after `mcp add`'s `--` every word is the server's command.
+      const r = await cli(["--json", ...line], { world: running() });
       const doc = JSON.parse(r.stdout);
       expect(typeof doc).toBe("object");
       // A session has the terminal, not a report: refused as one error document, nothing run.
-      if (["attach", "dashboard"].includes(line[0] ?? "") || (line[0] === "spawn" && !line.includes("-d"))) {
+      const session = ["attach", "shell", "dashboard"].includes(line[0] ?? "");
+      if (session || (line[0] === "spawn" && !line.includes("-d"))) {
         expect(r.code).toBe(EXIT.FAILURE);
         expect(doc.error.code).toBe("USAGE");
       } else if (noBranch.has(line[0] ?? "")) {
         expect(r.code).toBe(EXIT.FAILURE);
         expect(doc.error.code).toBe("NOT_FOUND");
+      } else if (line[0] === "mcp" && line[1] === "remove") {
+        // A fresh home has no server of that name.
+        expect(r.code).toBe(EXIT.FAILURE);
+        expect(doc.error.message).toMatch(/no MCP server named "memory"/);
       } else {
         expect(doc.error, r.stderr).toBeUndefined();
       }
@@ -155,6 +175,8 @@ describe("exit codes: one row each", () => {
   test.each([
     ["spawn", ["spawn", "/p"]],
     ["attach", ["attach", "alpha"]],
+    ["attach --shell", ["attach", "--shell", "alpha"]],
+    ["shell", ["shell", "alpha"]],
     ["dashboard", ["dashboard"]],
   ])("a session (%s) exits with its own code, whatever it is (0, 1, 42, even 125)", async (_n, line) => {
     for (const own of [0, 1, 42, 125]) {
@@ -162,7 +184,9 @@ describe("exit codes: one row each", () => {
       world.interactiveExitCode = own;
       const r = await cli(line, { world, tty: true });
       expect(r.code, `${line.join(" ")} ending with ${own}`).toBe(own);
-      expect(r.stderr).toBe("");
+      // On a terminal, attach says how to leave the agent's session without ending it.
+      const note = line.join(" ") === "attach alpha" ? "attached to alpha: detach with Ctrl-P Ctrl-Q\n" : "";
+      expect(r.stderr).toBe(note);
     }
   });
 });
@@ -236,8 +260,11 @@ describe("help", () => {
   });
 
   test("session commands say how their exit code works", async () => {
-    expect((await cli(["attach", "--help"])).stdout).toContain(
+    expect((await cli(["shell", "--help"])).stdout).toContain(
       "Exit code: the shell's own, as docker run; 125 when hal9000 fails.",
+    );
+    expect((await cli(["attach", "--help"])).stdout).toContain(
+      "Exit code: the agent's own, as docker run; 125 when hal9000 fails.",
     );
   });
 });

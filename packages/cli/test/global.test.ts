@@ -72,7 +72,7 @@ describe("usage errors exit 125 with what was wrong and how to fix it", () => {
     [["list", "extra"], 'hal9000: unexpected argument "extra"', "usage: hal9000 list"],
     [["stop"], "hal9000: missing argument <name>", "usage: hal9000 stop <name>"],
     [["logs"], "hal9000: missing argument <name>", "usage: hal9000 logs [-f] [--tail N] <name>"],
-    [["attach"], "hal9000: missing argument <name>", "usage: hal9000 attach <name>"],
+    [["attach"], "hal9000: missing argument <name>", "usage: hal9000 attach [--shell] <name>"],
     [
       ["build", "nope"],
       'hal9000: invalid build target "nope"',

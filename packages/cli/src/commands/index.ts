@@ -18,15 +18,20 @@ import { discardCommand } from "./discard.js";
 import { doctorCommand } from "./doctor.js";
 import { listCommand } from "./list.js";
 import { logsCommand } from "./logs.js";
+import { mcpCommand } from "./mcp.js";
 import { mergeCommand } from "./merge.js";
 import { parentCommand } from "./parent.js";
 import { runCommand } from "./run.js";
+import { sendCommand } from "./send.js";
+import { shellCommand } from "./shell.js";
 import { spawnCommand } from "./spawn.js";
 import { statusCommand } from "./status.js";
 import { stopCommand } from "./stop.js";
 import { stopAllCommand } from "./stop-all.js";
 import { upCommand } from "./up.js";
 import { initCommand, volumesCommand } from "./volumes.js";
+import { waitCommand } from "./wait.js";
+import { watchCommand } from "./watch.js";
 
 export const COMMANDS: readonly AnyCommand[] = [
   upCommand,
@@ -41,6 +46,10 @@ export const COMMANDS: readonly AnyCommand[] = [
   stopAllCommand,
   logsCommand,
   attachCommand,
+  shellCommand,
+  sendCommand,
+  waitCommand,
+  watchCommand,
   statusCommand,
   dashboardCommand,
   doctorCommand,
@@ -50,6 +59,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   mergeCommand,
   conflictsCommand,
   discardCommand,
+  mcpCommand,
   completionCommand,
   coordinatorCommand,
   initCommand,

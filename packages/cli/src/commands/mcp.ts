@@ -11,13 +11,10 @@
  */
 import { type McpRelayStatus, mcpRelayStatus } from "@hal9000/core/internal";
 import { addMcpServers, readMcpConfig, removeMcpServer } from "@hal9000/volumes";
-import type { Argv } from "yargs";
-import type { Command } from "../command.js";
-import type { Context, GlobalArgs } from "../context.js";
+import { defineCommand, defineGroup } from "../command.js";
+import type { Context } from "../context.js";
 import { UsageError } from "../errors.js";
 import { table } from "../format.js";
-
-export const MCP_ACTIONS = ["add", "list", "remove", "import", "relay", "server"] as const;
 
 /** The MCP package, which only the host's CLI carries. */
 async function mcpPackage(): Promise<typeof import("@hal9000/mcp")> {
@@ -53,7 +50,32 @@ export function describeRelay(s: McpRelayStatus): string {
   }
 }
 
-async function list(ctx: Context): Promise<void> {
+export interface McpAddArgs {
+  name: string;
+  command?: string[];
+  env?: string[];
+  replace?: boolean;
+}
+
+export async function mcpAdd(args: McpAddArgs, ctx: Context): Promise<void> {
+  const [command, ...rest] = args.command ?? [];
+  if (!command) {
+    throw new UsageError(
+      "missing the server's command",
+      "usage: hal9000 mcp add <name> [-e K=V] -- <command> [args…]",
+    );
+  }
+  const { layout } = await ctx.layoutForDiagnosis();
+  const env = parseEnv(args.env);
+  const entry = { command, args: rest, ...(Object.keys(env).length > 0 ? { env } : {}) };
+  await addMcpServers(layout.home, { [args.name]: entry }, { replace: args.replace === true });
+  ctx.out.result({ added: args.name, server: entry }, () => [
+    `added MCP server ${ctx.out.style.bold(args.name)}: ${[command, ...rest].join(" ")}`,
+    "  workers spawned from now on get it (start the relay: hal9000 mcp relay -d)",
+  ]);
+}
+
+export async function mcpList(_args: object, ctx: Context): Promise<void> {
   const { layout } = await ctx.layoutForDiagnosis();
   const config = await readMcpConfig(layout.home);
   const relay = await mcpRelayStatus(layout);
@@ -90,161 +112,177 @@ async function list(ctx: Context): Promise<void> {
   });
 }
 
-export function mcpCommand(ctx: Context): Command {
-  return {
-    command: "mcp",
-    describe: "MCP: relay the host's stdio servers to workers; hal9000 as an MCP server",
-    builder: (y: Argv<GlobalArgs>) =>
-      y
-        .command({
-          command: "add <name>",
-          describe:
-            "Add a stdio server: hal9000 mcp add memory -- npx -y @modelcontextprotocol/server-memory",
-          builder: (b) =>
-            b
-              .positional("name", { type: "string", demandOption: true })
-              .option("env", {
-                alias: "e",
-                type: "string",
-                array: true,
-                describe: "KEY=VALUE for the server",
-              })
-              .option("replace", { type: "boolean", describe: "replace a server of the same name" })
-              .parserConfiguration({ "populate--": true }),
-          handler: async (args) => {
-            const a = args as unknown as {
-              name: string;
-              env?: string[];
-              replace?: boolean;
-              "--"?: unknown[];
-            };
-            const [command, ...rest] = (a["--"] ?? []).map(String);
-            if (!command) {
-              throw new UsageError(
-                "missing the server's command",
-                "usage: hal9000 mcp add <name> [-e K=V] -- <command> [args…]",
-              );
-            }
-            const { layout } = await ctx.layoutForDiagnosis();
-            const env = parseEnv(a.env);
-            const entry = { command, args: rest, ...(Object.keys(env).length > 0 ? { env } : {}) };
-            await addMcpServers(layout.home, { [a.name]: entry }, { replace: a.replace === true });
-            ctx.out.result({ added: a.name, server: entry }, () => [
-              `added MCP server ${ctx.out.style.bold(a.name)}: ${[command, ...rest].join(" ")}`,
-              "  workers spawned from now on get it (start the relay: hal9000 mcp relay -d)",
-            ]);
-          },
-        })
-        .command({
-          command: "list",
-          describe: "List the relayed servers, the relay's state and each server's sessions",
-          handler: () => list(ctx),
-        })
-        .command({
-          command: "remove <name>",
-          describe: "Remove a relayed server",
-          builder: (b) => b.positional("name", { type: "string", demandOption: true }),
-          handler: async (args) => {
-            const name = (args as unknown as { name: string }).name;
-            const { layout } = await ctx.layoutForDiagnosis();
-            await removeMcpServer(layout.home, name);
-            ctx.out.result({ removed: name }, () => `removed MCP server ${ctx.out.style.bold(name)}`);
-          },
-        })
-        .command({
-          command: "import",
-          describe: "Copy the stdio servers of the host's Claude config (~/.claude.json)",
-          builder: (b) =>
-            b
-              .option("from", {
-                type: "string",
-                requiresArg: true,
-                describe: "the Claude config file to read",
-              })
-              .option("project", {
-                type: "string",
-                requiresArg: true,
-                describe: "only this project's local servers",
-              })
-              .option("replace", { type: "boolean", describe: "replace servers of the same name" }),
-          handler: async (args) => {
-            const a = args as unknown as { from?: string; project?: string; replace?: boolean };
-            const { layout } = await ctx.layoutForDiagnosis();
-            const { importClaudeServers } = await mcpPackage();
-            const report = await importClaudeServers({
-              home: layout.home,
-              env: ctx.services.env,
-              ...(a.from ? { from: a.from } : {}),
-              ...(a.project ? { project: a.project } : {}),
-              replace: a.replace === true,
-            });
-            ctx.out.result(report, () => [
-              `imported ${report.imported.length} from ${report.from}${report.imported.length ? ":" : ""} ${report.imported.map((i) => i.name).join(", ")}`,
-              ...report.skipped.map((s) => `  skipped ${s.name} (${s.scope}): ${s.reason}`),
-            ]);
-          },
-        })
-        .command({
-          command: "relay [action]",
-          describe: "Run the relay on the host (foreground; -d detached); `relay stop` stops it",
-          builder: (b) =>
-            b
-              .positional("action", { type: "string", choices: ["start", "stop"], default: "start" })
-              .option("detach", {
-                alias: "d",
-                type: "boolean",
-                describe: "run in the background (pid file, log)",
-              }),
-          handler: async (args) => {
-            const a = args as unknown as { action: "start" | "stop"; detach?: boolean; verbose?: boolean };
-            const { layout } = await ctx.layoutForDiagnosis();
-            const m = await mcpPackage();
-            if (a.action === "stop") {
-              const pid = await m.stopRelay(layout);
-              ctx.out.result({ stopped: pid ?? null }, () =>
-                pid === undefined ? "the MCP relay was not running" : `stopped the MCP relay (pid ${pid})`,
-              );
-              return;
-            }
-            if (a.detach) {
-              const argv = [
-                process.execPath,
-                ...process.execArgv,
-                process.argv[1] ?? "",
-                "mcp",
-                "relay",
-                "--home",
-                layout.home,
-              ];
-              if (a.verbose) argv.push("--verbose");
-              const status = await m.startRelayDetached(layout, argv, { env: ctx.services.env });
-              ctx.out.result(status, () =>
-                status.started
-                  ? `MCP relay started (pid ${status.pid}, socket ${status.socket})`
-                  : `MCP relay already running (pid ${status.pid})`,
-              );
-              return;
-            }
-            const signal = ctx.services.shutdownSignal();
-            await m.runRelay(layout, {
-              signal,
-              echo: ctx.services.stderr as unknown as NodeJS.WritableStream,
-              debug: a.verbose === true,
-            });
-            ctx.out.result({ stopped: true }, () => []);
-          },
-        })
-        .command({
-          command: "server",
-          describe:
-            "hal9000 as an MCP server over stdio (claude mcp add hal9000 -- npx @hal9000/cli mcp server)",
-          handler: async () => {
-            const hal = await ctx.open();
-            const m = await mcpPackage();
-            await m.serveHal9000(hal, { signal: ctx.services.shutdownSignal() });
-          },
-        })
-        .demandCommand(1, "missing mcp action"),
-    handler: () => undefined,
-  };
+export async function mcpRemove(args: { name: string }, ctx: Context): Promise<void> {
+  const { layout } = await ctx.layoutForDiagnosis();
+  await removeMcpServer(layout.home, args.name);
+  ctx.out.result({ removed: args.name }, () => `removed MCP server ${ctx.out.style.bold(args.name)}`);
 }
+
+export interface McpImportArgs {
+  from?: string;
+  project?: string;
+  replace?: boolean;
+}
+
+export async function mcpImport(args: McpImportArgs, ctx: Context): Promise<void> {
+  const { layout } = await ctx.layoutForDiagnosis();
+  const { importClaudeServers } = await mcpPackage();
+  const report = await importClaudeServers({
+    home: layout.home,
+    env: ctx.services.env,
+    ...(args.from ? { from: args.from } : {}),
+    ...(args.project ? { project: args.project } : {}),
+    replace: args.replace === true,
+  });
+  ctx.out.result(report, () => [
+    `imported ${report.imported.length} from ${report.from}${report.imported.length ? ":" : ""} ${report.imported.map((i) => i.name).join(", ")}`,
+    ...report.skipped.map((s) => `  skipped ${s.name} (${s.scope}): ${s.reason}`),
+  ]);
+}
+
+export interface McpRelayArgs {
+  action: "start" | "stop";
+  detach?: boolean;
+}
+
+export async function mcpRelay(args: McpRelayArgs, ctx: Context): Promise<void> {
+  const { layout } = await ctx.layoutForDiagnosis();
+  const m = await mcpPackage();
+  const verbose = ctx.out.options.verbose;
+  if (args.action === "stop") {
+    const pid = await m.stopRelay(layout);
+    ctx.out.result({ stopped: pid ?? null }, () =>
+      pid === undefined ? "the MCP relay was not running" : `stopped the MCP relay (pid ${pid})`,
+    );
+    return;
+  }
+  if (args.detach) {
+    const argv = [
+      process.execPath,
+      ...process.execArgv,
+      process.argv[1] ?? "",
+      "mcp",
+      "relay",
+      "--home",
+      layout.home,
+    ];
+    if (verbose) argv.push("--verbose");
+    const status = await m.startRelayDetached(layout, argv, { env: ctx.services.env });
+    ctx.out.result(status, () =>
+      status.started
+        ? `MCP relay started (pid ${status.pid}, socket ${status.socket})`
+        : `MCP relay already running (pid ${status.pid})`,
+    );
+    return;
+  }
+  const signal = ctx.services.shutdownSignal();
+  await m.runRelay(layout, {
+    signal,
+    echo: ctx.services.stderr as unknown as NodeJS.WritableStream,
+    debug: verbose,
+  });
+  ctx.out.result({ stopped: true }, () => []);
+}
+
+export async function mcpServer(_args: object, ctx: Context): Promise<void> {
+  const hal = await ctx.open();
+  const m = await mcpPackage();
+  await m.serveHal9000(hal, { signal: ctx.services.shutdownSignal() });
+}
+
+export const mcpCommand = defineGroup({
+  name: "mcp",
+  summary: "MCP: relay the host's stdio servers to workers; hal9000 as an MCP server",
+  commands: [
+    defineCommand<McpAddArgs>({
+      name: "add",
+      summary: "Add a stdio server: hal9000 mcp add memory -- npx -y @modelcontextprotocol/server-memory",
+      args: {
+        name: { positional: true, required: true, describe: "the server's name" },
+        command: {
+          positional: "rest",
+          syntax: "-- <command> [args…]",
+          describe: "the server's command and its arguments, after --",
+        },
+        env: { short: "e", value: "KEY=VALUE", repeat: true, describe: "KEY=VALUE for the server" },
+        replace: { describe: "replace a server of the same name" },
+      },
+      examples: [
+        ["hal9000 mcp add memory -- npx -y @modelcontextprotocol/server-memory", "a server for every worker"],
+        [
+          "hal9000 mcp add memory -e MEMORY_FILE_PATH=/home/me/memory.jsonl -- npx -y @modelcontextprotocol/server-memory",
+          "with an environment variable",
+        ],
+      ],
+      run: mcpAdd,
+    }),
+    defineCommand<object>({
+      name: "list",
+      summary: "List the relayed servers, the relay's state and each server's sessions",
+      args: {},
+      examples: [
+        ["hal9000 mcp list", "servers, sessions, calls, last errors"],
+        ["hal9000 mcp list --json", "the same as one JSON document"],
+      ],
+      run: mcpList,
+    }),
+    defineCommand<{ name: string }>({
+      name: "remove",
+      summary: "Remove a relayed server",
+      args: { name: { positional: true, required: true, describe: "the server's name" } },
+      examples: [
+        ["hal9000 mcp remove memory", "workers spawned from now on no longer get it"],
+        ["hal9000 mcp list", "the names to remove"],
+      ],
+      run: mcpRemove,
+    }),
+    defineCommand<McpImportArgs>({
+      name: "import",
+      summary: "Copy the stdio servers of the host's Claude config (~/.claude.json)",
+      args: {
+        from: { value: "FILE", describe: "the Claude config file to read" },
+        project: { value: "DIR", describe: "only this project's local servers" },
+        replace: { describe: "replace servers of the same name" },
+      },
+      examples: [
+        ["hal9000 mcp import", "the user-scope stdio servers of ~/.claude.json"],
+        ["hal9000 mcp import --project ~/src/app", "that project's local servers"],
+      ],
+      run: mcpImport,
+    }),
+    defineCommand<McpRelayArgs>({
+      name: "relay",
+      summary: "Run the relay on the host (foreground; -d detached); `relay stop` stops it",
+      args: {
+        action: { positional: true, choices: ["start", "stop"], default: "start", describe: "start or stop" },
+        detach: { short: "d", describe: "run in the background (pid file, log)" },
+      },
+      examples: [
+        ["hal9000 mcp relay -d", "start it in the background"],
+        ["hal9000 mcp relay stop", "stop it"],
+        ["hal9000 mcp relay --verbose", "in the foreground, with every call on stderr"],
+      ],
+      run: mcpRelay,
+    }),
+    defineCommand<object>({
+      name: "server",
+      summary: "hal9000 as an MCP server over stdio (claude mcp add hal9000 -- npx @hal9000/cli mcp server)",
+      description:
+        "Speak MCP on stdin and stdout, offering hal9000's operations as tools to an agent on the host: claude mcp add hal9000 -- npx @hal9000/cli mcp server",
+      args: {},
+      examples: [
+        [
+          "hal9000 mcp server",
+          "what an MCP client starts (claude mcp add hal9000 -- npx @hal9000/cli mcp server)",
+        ],
+        ["hal9000 --home /srv/hal9000 mcp server", "for another HAL9000_HOME"],
+      ],
+      run: mcpServer,
+    }),
+  ],
+  examples: [
+    ["hal9000 mcp add memory -- npx -y @modelcontextprotocol/server-memory", "relay a server to workers"],
+    ["hal9000 mcp relay -d", "start the relay"],
+    ["hal9000 mcp list", "what is relayed, and how it is used"],
+  ],
+});

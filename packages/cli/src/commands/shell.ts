@@ -1,17 +1,27 @@
-import { type Command, rejectJson } from "../command.js";
+import { defineCommand } from "../command.js";
 import type { Context } from "../context.js";
 
-/** `shell <name>`: a shell in a running worker (the seed's `coordinator.sh attach`). */
-export function shellCommand(ctx: Context): Command<{ name: string }> {
-  return {
-    command: "shell <name>",
-    describe: "Open a shell in a worker (exit leaves the worker running)",
-    builder: (y) => y.positional("name", { type: "string", demandOption: true, describe: "worker name" }),
-    handler: async (args) => {
-      rejectJson(ctx, "shell", "it opens a shell");
-      const hal = await ctx.open();
-      const { stdin, stdout } = ctx.services;
-      ctx.exitCode = await hal.shell(args.name, { stdin, stdout });
-    },
-  };
+export interface ShellArgs {
+  name: string;
 }
+
+/** A shell in a running worker (the seed's `coordinator.sh attach`); exits with the shell's code. */
+export async function shell(args: ShellArgs, ctx: Context): Promise<number> {
+  const hal = await ctx.open();
+  const { stdin, stdout } = ctx.services;
+  return hal.shell(args.name, { stdin, stdout });
+}
+
+export const shellCommand = defineCommand<ShellArgs>({
+  name: "shell",
+  summary: "Open a shell in a worker (exit leaves the worker running)",
+  session: "the shell",
+  args: {
+    name: { positional: true, required: true, complete: "workers", describe: "worker name" },
+  },
+  examples: [
+    ["hal9000 shell hal9000-worker-3a775d9fe4b1", "a shell in that worker; `exit` leaves it running"],
+    ["hal9000 list", "the names to open a shell in"],
+  ],
+  run: shell,
+});

@@ -1,9 +1,9 @@
 import type { AgentStateChange } from "../api.js";
-import type { Command } from "../command.js";
+import { defineCommand } from "../command.js";
 import type { Context } from "../context.js";
 import type { Style } from "../style.js";
 
-/** One line for a worker's agent state: `name  waiting  Claude needs your permission (since …)`. */
+/** One line for a worker's agent state: `name  waiting: Claude needs your permission  since …`. */
 export function agentLine(s: Style, c: AgentStateChange): string {
   const detail =
     c.state === "waiting" && c.message
@@ -17,21 +17,31 @@ export function agentLine(s: Style, c: AgentStateChange): string {
   return `${s.bold(c.name)}  ${state}${detail}${c.since ? s.dim(`  since ${c.since}`) : ""}`;
 }
 
-/** `watch [name…]`: prints agent state changes as they happen (JSON lines with --json) until Ctrl-C. */
-export function watchCommand(ctx: Context): Command<{ names?: string[] }> {
-  return {
-    command: "watch [names..]",
-    describe: "Print workers' agent state changes as they happen (--json: one JSON object a line)",
-    builder: (y) =>
-      y.positional("names", { type: "string", array: true, describe: "worker names (default: all)" }),
-    handler: async (args) => {
-      const hal = await ctx.open();
-      const signal = ctx.services.shutdownSignal();
-      const names = args.names && args.names.length > 0 ? args.names : undefined;
-      for await (const change of hal.watch({ names, signal, notify: true })) {
-        if (ctx.out.json) ctx.out.raw(`${JSON.stringify(change)}\n`);
-        else ctx.out.say(agentLine(ctx.out.style, change));
-      }
-    },
-  };
+export interface WatchArgs {
+  names?: string[];
 }
+
+/** Prints agent state changes as they happen (JSON lines with --json) until Ctrl-C, which ends it with 0. */
+export async function watch(args: WatchArgs, ctx: Context): Promise<void> {
+  const hal = await ctx.open();
+  const signal = ctx.services.shutdownSignal();
+  const names = args.names && args.names.length > 0 ? args.names : undefined;
+  for await (const change of hal.watch({ names, signal, notify: true })) {
+    if (ctx.out.json) ctx.out.raw(`${JSON.stringify(change)}\n`);
+    else ctx.out.say(agentLine(ctx.out.style, change));
+  }
+}
+
+export const watchCommand = defineCommand<WatchArgs>({
+  name: "watch",
+  summary: "Print workers' agent state changes as they happen (--json: one JSON object a line)",
+  args: {
+    names: { positional: "rest", complete: "workers", describe: "worker names (default: all)" },
+  },
+  examples: [
+    ["hal9000 watch", "every worker's state changes, until Ctrl-C"],
+    ["hal9000 watch reviewer tester", "only those two"],
+    ["hal9000 watch --json | jq -c 'select(.state == \"waiting\")'", "the ones that need you"],
+  ],
+  run: watch,
+});

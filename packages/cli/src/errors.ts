@@ -64,7 +64,7 @@ export function reportOf(err: unknown): ErrorReport {
       code: known ? known.code : "INTERNAL",
       message: oneLine(withLocation(shaped.message, shaped.file, shaped.line)),
       hint: hint ?? (known ? undefined : DEFAULT_HINT),
-      exitCode: (known && EXIT_BY_CODE[shaped.code as string]) || EXIT.FAILURE,
+      exitCode: (known && EXIT_BY_CODE[known.code]) || EXIT.FAILURE,
     };
   }
   return { code: "INTERNAL", message: String(err), hint: DEFAULT_HINT, exitCode: EXIT.FAILURE };

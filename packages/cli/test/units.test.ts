@@ -90,14 +90,14 @@ describe("errors", () => {
       code: "NOT_FOUND",
       message: "no worker named w1",
       hint: "see the workers with `hal9000 list`",
-      exitCode: 1,
+      exitCode: 125,
     });
     const lookAlike = Object.assign(new Error("EACCES: permission denied"), { code: "EACCES", hint: "x" });
     expect(reportOf(lookAlike)).toEqual({
       code: "INTERNAL",
       message: "EACCES: permission denied",
       hint: "run again with --verbose for details",
-      exitCode: 1,
+      exitCode: 125,
     });
   });
 

@@ -8,6 +8,7 @@ export type {
   AgentStateChange,
   DockerInfo,
   FleetStatus,
+  McpRelayStatus,
   ParentStatus,
   SpawnOptions,
   TaskEvent,
@@ -54,4 +55,5 @@ export type Hal9000Api = Pick<
   | "watch"
   | "waitFor"
   | "exec"
+  | "mcpRelay"
 >;

@@ -1,5 +1,5 @@
 /** Human forms of the results several commands print. */
-import type { FleetStatus, ParentStatus, WorkerInfo } from "./api.js";
+import type { FleetStatus, McpRelayStatus, ParentStatus, WorkerInfo } from "./api.js";
 import { formatBytes, formatDuration, formatPercent, plural, secondsSince, table } from "./format.js";
 import type { Style } from "./style.js";
 
@@ -81,6 +81,31 @@ export function renderFleet(
     `sessions: ${plural(f.sessionRecords, "record")}` +
       (f.corruptRecords > 0 ? `, ${s.red(`${f.corruptRecords} corrupt`)}` : ""),
   );
+  lines.push(...renderRelay(s, f.mcp));
+  return lines;
+}
+
+/**
+ * The MCP relay in a few lines: its state (or why it does not serve, and what to do) and each
+ * configured server's sessions and calls, with a server's last error. Nothing when no server
+ * is configured and mcp.json is fine.
+ */
+export function renderRelay(s: Style, r: McpRelayStatus | undefined): string[] {
+  if (!r || (r.state === "not-configured" && !r.configError)) return [];
+  const servers = r.configured
+    .map((name) => {
+      const h = r.health?.servers.find((x) => x.name === name);
+      return h ? `${name} (${plural(h.sessions, "session")}, ${plural(h.calls, "call")})` : name;
+    })
+    .join(", ");
+  const state =
+    r.state === "running"
+      ? `${s.green("running")} (pid ${r.pid})`
+      : `${s.red(r.state)}: ${r.why ?? "unknown"}`;
+  const lines = [`MCP relay: ${state}${servers ? ` — ${servers}` : ""}`];
+  for (const h of r.health?.servers ?? []) if (h.lastError) lines.push(`  ${h.name}: ${s.red(h.lastError)}`);
+  if (r.configError) lines.push(`  ${s.red(r.configError)}`);
+  if (r.hint) lines.push(`  ${s.dim("hint:")} ${r.hint}`);
   return lines;
 }
 

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, test } from "vitest";
+import type { McpRelayStatus } from "../src/api.js";
 import { EXIT } from "../src/exit-codes.js";
 import { cleanupHomes, cli, newWorld } from "./harness.js";
 
@@ -62,5 +63,45 @@ describe("doctor", () => {
     const doc = JSON.parse((await cli(["doctor", "--json"], { world, home: init.home })).stdout);
     expect(doc).toMatchObject({ ok: true, version: "0.1.0" });
     expect(doc.checks.every((c: { ok: boolean }) => c.ok)).toBe(true);
+  });
+
+  describe("the MCP relay", () => {
+    const parent = { name: "hal9000-parent", state: "running" as const, version: "0.1.0" };
+    const relay = (over: Partial<McpRelayStatus>): McpRelayStatus => ({
+      state: "running",
+      configured: ["memory", "thinking"],
+      socket: "/h/run/mcp-relay.sock",
+      ...over,
+    });
+
+    test("serving the configured servers: a passing check naming them", async () => {
+      const world = newWorld({ parent, mcp: relay({ pid: 4242 }) });
+      const init = await cli(["volumes", "init"], { world });
+      const r = await cli(["doctor"], { world, home: init.home });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain("✓ mcp     relay running (pid 4242): memory, thinking\n");
+    });
+
+    test("configured but stopped: a problem saying why and how to start it", async () => {
+      const mcp = relay({
+        state: "stopped",
+        why: "the relay is not running on the host",
+        hint: "start it on the host: hal9000 mcp relay -d (log: /h/logs/mcp-relay.log)",
+      });
+      const world = newWorld({ parent, mcp });
+      const init = await cli(["volumes", "init"], { world });
+      const r = await cli(["doctor"], { world, home: init.home });
+      expect(r.code).toBe(EXIT.PROBLEMS);
+      expect(r.stdout).toContain(
+        "✗ mcp     relay stopped: the relay is not running on the host\n          fix: start it on the host: hal9000 mcp relay -d (log: /h/logs/mcp-relay.log)",
+      );
+    });
+
+    test("no server configured: no mcp check at all", async () => {
+      const world = newWorld({ parent });
+      const init = await cli(["volumes", "init"], { world });
+      const doc = JSON.parse((await cli(["doctor", "--json"], { world, home: init.home })).stdout);
+      expect(doc.checks.map((c: { name: string }) => c.name)).not.toContain("mcp");
+    });
   });
 });

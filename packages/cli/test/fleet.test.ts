@@ -165,6 +165,48 @@ describe("logs / attach / status", () => {
     expect(lines[4]).toBe("sessions: 1 record");
   });
 
+  test("status shows the MCP relay and each server's sessions and calls, or why it does not serve", async () => {
+    const base = { configured: ["memory", "thinking"], socket: "/h/run/mcp-relay.sock" };
+    const health = {
+      pid: 4242,
+      version: "0.1.0",
+      socket: base.socket,
+      startedAt: "2026-12-01T12:00:00.000Z",
+      servers: [
+        {
+          name: "memory",
+          command: "node m.js",
+          sessions: 2,
+          calls: 5,
+          lastError: 'MCP server "memory" exited',
+        },
+        { name: "thinking", command: "node t.js", sessions: 1, calls: 1 },
+      ],
+      sessions: [],
+    };
+    const running = newWorld({ mcp: { ...base, state: "running", pid: 4242, health } });
+    const up = (await cli(["status"], { world: running })).stdout.trimEnd().split("\n");
+    expect(up.slice(-2)).toEqual([
+      "MCP relay: running (pid 4242) — memory (2 sessions, 5 calls), thinking (1 session, 1 call)",
+      '  memory: MCP server "memory" exited',
+    ]);
+    const stopped = newWorld({
+      mcp: {
+        ...base,
+        state: "stopped",
+        why: "the relay is not running on the host",
+        hint: "hal9000 mcp relay -d",
+      },
+    });
+    const down = (await cli(["status"], { world: stopped })).stdout.trimEnd().split("\n");
+    expect(down.slice(-2)).toEqual([
+      "MCP relay: stopped: the relay is not running on the host — memory, thinking",
+      "  hint: hal9000 mcp relay -d",
+    ]);
+    const doc = JSON.parse((await cli(["status", "--json"], { world: stopped })).stdout);
+    expect(doc.mcp).toMatchObject({ state: "stopped", configured: ["memory", "thinking"] });
+  });
+
   test("status --json is the fleet status", async () => {
     const world = newWorld({ parent: running(), workers: [worker("alpha")] });
     const doc = JSON.parse((await cli(["status", "--json"], { world })).stdout);

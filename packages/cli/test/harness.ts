@@ -29,6 +29,7 @@ import type {
   AgentStateChange,
   FleetStatus,
   Hal9000Api,
+  McpRelayStatus,
   ParentStatus,
   SpawnOptions,
   TaskEvent,
@@ -44,6 +45,8 @@ export const VERSION = "0.1.0";
 
 export interface FakeWorld {
   dockerUp: boolean;
+  /** What the MCP relay reports (default: no server configured). */
+  mcp?: McpRelayStatus;
   /** Tag → hal9000.version label of the images that exist. */
   images: Map<string, string | undefined>;
   parent: ParentStatus;
@@ -308,6 +311,16 @@ class FakeHal9000 implements Hal9000Api {
     io.stdout.write(`shell in ${name}\n`);
     return this.world.interactiveExitCode;
   }
+  async mcpRelay(): Promise<McpRelayStatus> {
+    this.world.calls.push({ method: "mcpRelay", args: [] }); // needs no Docker
+    return (
+      this.world.mcp ?? {
+        state: "not-configured",
+        configured: [],
+        socket: `${this.layout.home}/run/mcp-relay.sock`,
+      }
+    );
+  }
   async status(): Promise<FleetStatus> {
     this.call("status");
     return {
@@ -323,7 +336,11 @@ class FakeHal9000 implements Hal9000Api {
       })),
       sessionRecords: this.world.workers.length,
       corruptRecords: 0,
-      mcp: { state: "not-configured", configured: [], socket: `${this.layout.home}/run/mcp-relay.sock` },
+      mcp: this.world.mcp ?? {
+        state: "not-configured",
+        configured: [],
+        socket: `${this.layout.home}/run/mcp-relay.sock`,
+      },
     };
   }
   /** Draws once, then one change (as a Docker event would), then waits for the signal. */

@@ -1,3 +1,4 @@
+import type { McpRelayStatus } from "../api.js";
 import { defineCommand } from "../command.js";
 import type { Context } from "../context.js";
 import { reportOf } from "../errors.js";
@@ -88,6 +89,8 @@ async function runChecks(ctx: Context): Promise<Check[]> {
     checks.push({ name: "docker", ok: false, detail: "not checked: fix the config first" });
     return checks;
   }
+  const relay = mcpCheck(await hal.mcpRelay());
+  if (relay) checks.push(relay);
 
   const where = services.describeDocker(hal.docker);
   if (where.startsWith("unix://")) {
@@ -180,6 +183,31 @@ async function runChecks(ctx: Context): Promise<Check[]> {
     });
   }
   return checks;
+}
+
+/** The MCP relay, when servers are configured (or mcp.json is broken): it must be serving them. */
+export function mcpCheck(r: McpRelayStatus): Check | undefined {
+  if (r.configError) {
+    return {
+      name: "mcp",
+      ok: false,
+      detail: r.configError,
+      hint: "fix mcp.json, or hal9000 mcp remove <name>",
+    };
+  }
+  if (r.state === "not-configured") return undefined;
+  if (r.state !== "running") {
+    return { name: "mcp", ok: false, detail: `relay ${r.state}: ${r.why ?? "unknown"}`, hint: r.hint };
+  }
+  // A server's last error stays visible after it recovered (it restarts on the next call): a note, not a failure.
+  const errors = (r.health?.servers ?? [])
+    .filter((x) => x.lastError)
+    .map((x) => `; ${x.name}: ${x.lastError}`);
+  return {
+    name: "mcp",
+    ok: true,
+    detail: `relay running (pid ${r.pid}): ${r.configured.join(", ")}${errors.join("")}`,
+  };
 }
 
 const SOCKET_HINT =

@@ -9,12 +9,14 @@
  * @hal9000/mcp (the MCP SDK) is loaded only by the commands that need it, and only on the host:
  * the parent's bundled CLI leaves it out.
  */
-import { type McpRelayStatus, mcpRelayStatus } from "@hal9000/core/internal";
-import { addMcpServers, readMcpConfig, removeMcpServer } from "@hal9000/volumes";
+import { mcpRelayStatus } from "@hal9000/core/internal";
+import { addMcpServers, type HomeLayout, readMcpConfig, removeMcpServer } from "@hal9000/volumes";
+import type { McpRelayStatus } from "../api.js";
 import { defineCommand, defineGroup } from "../command.js";
 import type { Context } from "../context.js";
 import { UsageError } from "../errors.js";
 import { table } from "../format.js";
+import { renderRelay } from "../render.js";
 
 /** The MCP package, which only the host's CLI carries. */
 async function mcpPackage(): Promise<typeof import("@hal9000/mcp")> {
@@ -39,15 +41,26 @@ function parseEnv(values: string[] | undefined): Record<string, string> {
   return env;
 }
 
-export function describeRelay(s: McpRelayStatus): string {
-  switch (s.state) {
-    case "not-configured":
-      return "no MCP servers configured (hal9000 mcp add)";
-    case "running":
-      return `running (pid ${s.pid}, ${s.health?.sessions.length ?? 0} sessions)`;
-    default:
-      return `${s.state}: ${s.why ?? "unknown"}`;
-  }
+/**
+ * Starts the relay detached (this CLI running `mcp relay` in the foreground, its output in the
+ * relay's log) and waits until it answers; a relay that already runs is left alone.
+ */
+export async function startRelay(
+  ctx: Context,
+  layout: HomeLayout,
+): Promise<McpRelayStatus & { started: boolean }> {
+  const m = await mcpPackage();
+  const argv = [
+    process.execPath,
+    ...process.execArgv,
+    process.argv[1] ?? "",
+    "mcp",
+    "relay",
+    "--home",
+    layout.home,
+  ];
+  if (ctx.out.options.verbose) argv.push("--verbose");
+  return m.startRelayDetached(layout, argv, { env: ctx.services.env });
 }
 
 export interface McpAddArgs {
@@ -92,10 +105,8 @@ export async function mcpList(_args: object, ctx: Context): Promise<void> {
     };
   });
   ctx.out.result({ file: config.file, servers, relay }, () => {
-    const s = ctx.out.style;
-    const lines = [`${s.bold("relay")}: ${describeRelay(relay)}`];
-    if (relay.hint) lines.push(`  ${s.dim("hint:")} ${relay.hint}`);
-    if (servers.length === 0) return [...lines, `no servers in ${config.file}`];
+    const lines = renderRelay(ctx.out.style, relay);
+    if (servers.length === 0) return [...lines, `no servers in ${config.file}: add one with hal9000 mcp add`];
     lines.push(
       ...table(
         ["NAME", "COMMAND", "SESSIONS", "CALLS", "LAST ERROR"],
@@ -157,17 +168,7 @@ export async function mcpRelay(args: McpRelayArgs, ctx: Context): Promise<void> 
     return;
   }
   if (args.detach) {
-    const argv = [
-      process.execPath,
-      ...process.execArgv,
-      process.argv[1] ?? "",
-      "mcp",
-      "relay",
-      "--home",
-      layout.home,
-    ];
-    if (verbose) argv.push("--verbose");
-    const status = await m.startRelayDetached(layout, argv, { env: ctx.services.env });
+    const status = await startRelay(ctx, layout);
     ctx.out.result(status, () =>
       status.started
         ? `MCP relay started (pid ${status.pid}, socket ${status.socket})`

@@ -1,13 +1,14 @@
-import type { WorkerInfo } from "../api.js";
+import type { Hal9000Api, McpRelayStatus, WorkerInfo } from "../api.js";
 import { defineCommand } from "../command.js";
 import type { Context } from "../context.js";
-import { UsageError } from "../errors.js";
+import { reportOf, UsageError } from "../errors.js";
 import { formatDuration } from "../format.js";
 import { runtimeImages } from "../image-targets.js";
 import { renderParent } from "../render.js";
 import type { BuiltImage } from "../services.js";
 import { usageLine } from "../usage.js";
 import { buildTargets } from "./build.js";
+import { startRelay } from "./mcp.js";
 import { projectArg, spawnedLines } from "./spawn.js";
 
 export interface UpArgs {
@@ -70,6 +71,10 @@ export async function up(args: UpArgs, ctx: Context): Promise<void> {
     `${ok} HAL9000_HOME ${hal.layout.home}${created.length > 0 ? ` (created ${created.length} entries)` : ""}`,
   );
 
+  // The relay before the parent: the parent's relay port then has something to forward to, and
+  // the worker below finds its servers connected from its first turn.
+  const mcp = await upRelay(ctx, hal);
+
   const parentBefore = await hal.parentStatus();
   const parent = await hal.startParent();
   out.say(`${ok} ${renderParent(s, parent)}${parentBefore.state === "running" ? "" : " — started"}`);
@@ -90,6 +95,7 @@ export async function up(args: UpArgs, ctx: Context): Promise<void> {
     home: { path: hal.layout.home, created },
     parent,
     parentStarted: parentBefore.state !== "running",
+    mcp,
     worker: worker ?? null,
   };
   out.result(doc, () =>
@@ -100,6 +106,32 @@ export async function up(args: UpArgs, ctx: Context): Promise<void> {
           "  dashboard: hal9000 dashboard",
         ],
   );
+}
+
+/**
+ * With MCP servers configured, the relay runs once `up` is done (started if it was not): said
+ * in one line. A relay that cannot start is a warning with its cause; the rest of `up` goes on.
+ */
+async function upRelay(
+  ctx: Context,
+  hal: Hal9000Api,
+): Promise<(McpRelayStatus & { started: boolean }) | null> {
+  const before = await hal.mcpRelay();
+  if (before.state === "not-configured" && !before.configError) return null;
+  const s = ctx.out.style;
+  try {
+    if (before.configError)
+      throw Object.assign(new Error(before.configError), { hint: "fix mcp.json (hal9000 mcp list)" });
+    const relay = await startRelay(ctx, hal.layout);
+    ctx.out.say(
+      `${s.green("✓")} MCP relay running (pid ${relay.pid}; ${before.configured.join(", ")})${relay.started ? " — started" : ""}`,
+    );
+    return relay;
+  } catch (err) {
+    const r = reportOf(err);
+    ctx.out.note(`warning: the MCP relay did not start: ${r.message}${r.hint ? ` (${r.hint})` : ""}`);
+    return { ...(await hal.mcpRelay()), started: false };
+  }
 }
 
 export const upCommand = defineCommand<UpArgs>({

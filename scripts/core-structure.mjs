@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Structure figures for packages/core/src (issue 8's before/after note): files per folder, the
 // longest file, import cycles among core's own files, files that speak the Engine API, engine-error
-// handling sites outside the engine wing, stream casts, and the root export count.
-// Run: node scripts/core-structure.mjs [CORE_SRC]   (after `pnpm install`; needs no build)
+// handling sites outside the engine wing, stream casts, the root export count, and the spawn path.
+// Run: node scripts/core-structure.mjs [CORE_SRC] [--path]   (after `pnpm install`; needs no build;
+// --path lists the spawn path's stops)
 // e.g. the figures of an older commit:
 //   git archive 3c5a1c2 packages/core/src | tar -x -C /tmp/old && node scripts/core-structure.mjs /tmp/old/packages/core/src
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -11,7 +12,8 @@ import { fileURLToPath } from "node:url";
 import ts from "typescript";
 
 const root = resolve(
-  process.argv[2] ?? resolve(dirname(fileURLToPath(import.meta.url)), "../packages/core/src"),
+  process.argv.slice(2).find((a) => !a.startsWith("--")) ??
+    resolve(dirname(fileURLToPath(import.meta.url)), "../packages/core/src"),
 );
 const files = [];
 const walk = (dir) => {
@@ -23,6 +25,7 @@ const walk = (dir) => {
 };
 walk(root);
 const rel = (p) => relative(root, p);
+const existsIn = (file) => text.has(join(root, file));
 const text = new Map(files.map((f) => [f, readFileSync(f, "utf8")]));
 
 const perFolder = {};
@@ -101,6 +104,108 @@ try {
   internal = p2.getTypeChecker().getExportsOfModule(p2.getTypeChecker().getSymbolAtLocation(sf)).length;
 } catch {}
 
+// The spawn path: from the facade's `spawn` to the engine's create call, the functions of core a
+// plain detached spawn (no --branch) passes through, walked statically in source order. A stop is
+// a call into a function of another file of core (helpers within a file are walked, not counted); calls in catch clauses and throws (failure paths) and in
+// functions merely defined (cleanups) are not walked, a callback passed to a call is. `returns`
+// counts the times the walk comes back to a file it had already left, `engineCalls` the Engine API
+// calls on the way (create included), `repeated` the functions of another file called more than once.
+const spawnPath = (() => {
+  const full = ts.createProgram([join(root, existsIn("internal.ts") ? "internal.ts" : "index.ts")], {
+    ...program.getCompilerOptions(),
+  });
+  const tc = full.getTypeChecker();
+  const inCore = (node) => node.getSourceFile().fileName.startsWith(root);
+  const facade = full.getSourceFile(join(root, "hal9000.ts"));
+  let entry;
+  const find = (n) => {
+    if (ts.isMethodDeclaration(n) && n.name.getText() === "spawn" && n.body) entry = n;
+    ts.forEachChild(n, find);
+  };
+  find(facade);
+  if (!entry) return undefined;
+  const SKIP = new Set(["spawnOnBranch"]);
+  const trail = []; // the file the walk is in, each time it moves
+  const stops = [];
+  const engineCalls = [];
+  const at = (file) => {
+    if (trail.at(-1) !== file) trail.push(file);
+  };
+  const declOf = (call) => {
+    let sym = tc.getSymbolAtLocation(
+      ts.isPropertyAccessExpression(call.expression) ? call.expression.name : call.expression,
+    );
+    if (sym && sym.flags & ts.SymbolFlags.Alias) sym = tc.getAliasedSymbol(sym);
+    const d = sym?.valueDeclaration ?? sym?.declarations?.[0];
+    if (!d || !inCore(d)) return undefined;
+    if ((ts.isFunctionDeclaration(d) || ts.isMethodDeclaration(d)) && d.body) return d;
+    if (ts.isVariableDeclaration(d) && d.initializer && ts.isArrowFunction(d.initializer))
+      return d.initializer;
+    return undefined;
+  };
+  const done = Symbol("create reached");
+  const stack = new Set();
+  const walkFn = (fn) => {
+    const file = rel(fn.getSourceFile().fileName);
+    at(file);
+    stack.add(fn);
+    const visit = (n) => {
+      if (ts.isCatchClause(n) || ts.isThrowStatement(n)) return;
+      if (n !== fn && ts.isFunctionLike(n) && !(n.parent && ts.isCallExpression(n.parent))) return;
+      if (ts.isCallExpression(n)) {
+        const target = declOf(n);
+        const name = target && (target.name?.getText() ?? target.parent?.name?.getText());
+        if (SKIP.has(name)) return; // another path (its callbacks too)
+        n.arguments.forEach(visit); // arguments are evaluated before the call
+        visit(n.expression);
+        const callee = n.expression.getText();
+        if (/\bengine\.(?:containers\.|images\.)?\w+$/.test(callee)) engineCalls.push(`${file}: ${callee}`);
+        if (/\.containers\.create$/.test(callee)) {
+          stops.push(`${file}: ${callee}`);
+          throw done;
+        }
+        if (target && !stack.has(target)) {
+          const into = rel(target.getSourceFile().fileName);
+          if (into !== file) stops.push(`${into}: ${name}`);
+          walkFn(target);
+          at(file);
+        }
+        return;
+      }
+      ts.forEachChild(n, visit);
+    };
+    try {
+      ts.forEachChild(fn, visit);
+    } finally {
+      stack.delete(fn);
+    }
+  };
+  try {
+    walkFn(entry);
+    return { reached: false, stops: stops.length };
+  } catch (e) {
+    if (e !== done) throw e;
+  }
+  const seen = new Set();
+  let returns = 0;
+  for (const f of trail) {
+    if (seen.has(f)) returns++;
+    seen.add(f);
+  }
+  const times = new Map();
+  for (const st of stops) times.set(st, (times.get(st) ?? 0) + 1);
+  const repeated = [...times].filter(([, n]) => n > 1).map(([st, n]) => `${st} ×${n}`);
+  return {
+    stops: stops.length,
+    files: seen.size,
+    returns,
+    engineCalls: engineCalls.length,
+    repeated,
+    path: stops,
+    engine: engineCalls,
+  };
+})();
+
 const out = {
   files: files.length,
   filesPerFolder: perFolder,
@@ -112,5 +217,8 @@ const out = {
   asUnknownAsCasts: count(/as unknown as/g),
   rootExports: exportsOf("index.ts"),
   internalExports: internal,
+  spawnPath: process.argv.includes("--path")
+    ? spawnPath
+    : spawnPath && { ...spawnPath, path: undefined, engine: undefined },
 };
 console.log(JSON.stringify(out, null, 2));

@@ -7,10 +7,10 @@ import {
   workerHomePath,
 } from "@hal9000/volumes";
 import type { CoreContext } from "../context/context.js";
-import { resolveProject, toHostPath } from "../context/host-paths.js";
+import { toHostPath } from "../context/host-paths.js";
 import { engineMessage } from "../engine/docker.js";
 import type { ContainerDetails } from "../engine/engine.js";
-import { requireImage, requireRunningParent } from "../parent/parent.js";
+import { requireRunningParent } from "../parent/parent.js";
 import {
   ConflictError,
   InvalidInputError,
@@ -27,18 +27,11 @@ import { type WorkerInfo, workerInfoFromInspect } from "../worker/info.js";
 import { listWorkerContainers } from "../worker/list.js";
 import { spawnOnBranch } from "./branch.js";
 import { assertNotCancelled, withSpawnLock } from "./lock.js";
-import {
-  type CreatedWorker,
-  type SpawnOptions,
-  validateSpawnOptions,
-  type WorkerSpec,
-  workerCreateOptions,
-  workerEnv,
-  workerLimits,
-} from "./options.js";
+import { type CreatedWorker, type SpawnOptions, type WorkerSpec, workerCreateOptions } from "./options.js";
 import { clearSpawnIntent, collectOrphans, describeOrphans, writeSpawnIntent } from "./orphans.js";
+import { checkEngineSide, checkWorkerSide, planSpawn, type SpawnPlan, type WorkerExtras } from "./plan.js";
 import { logSizeBefore, reportEarlyExit, type StartWatch, watchStart } from "./settle.js";
-import { prepareWorkerFiles, resolveWorkerSecurity } from "./setup.js";
+import { prepareWorkerFiles } from "./setup.js";
 
 const log = logFor("spawn");
 
@@ -56,15 +49,13 @@ const exists = (p: string) =>
     () => false,
   );
 
-/** Checks, then creates the worker's home, container and session record (not started). */
-export async function createWorker(
-  ctx: CoreContext,
-  opts: SpawnOptions,
-  extra: WorkerExtras = {},
-): Promise<CreatedWorker> {
-  validateSpawnOptions(opts);
-  const limits = workerLimits(ctx.config, opts);
-  const parent = await requireRunningParent(ctx);
+/**
+ * Executes a plan's making part, under the spawn lock: checks again what can have changed since
+ * the plan (the parent still runs, a slot is free, the name is free), then creates the worker's
+ * home, container and session record (not started).
+ */
+export async function createWorker(ctx: CoreContext, plan: SpawnPlan): Promise<CreatedWorker> {
+  await requireRunningParent(ctx);
   const slots = (await listWorkerContainers(ctx)).filter((c) => SLOT_STATES.has(c.State)).length;
   if (slots >= ctx.config.workerMaxCount) {
     throw new LimitReachedError(
@@ -74,14 +65,8 @@ export async function createWorker(
       },
     );
   }
-  const image = opts.image ?? ctx.config.workerImage;
-  await requireImage(ctx, image, "worker");
-  const project = opts.project === undefined ? undefined : await resolveProject(ctx.paths, opts.project);
-  // Who it runs as (never root), its credential (a read-only file), the host's Claude config if asked.
-  const security = await resolveWorkerSecurity(ctx, opts, project);
+  const { image, project, security } = plan;
   const user = security.user;
-  const detach = opts.detach ?? true;
-  const removeOnExit = opts.removeOnExit ?? ctx.config.workerRemoveOnExit;
 
   for (let attempt = 1; ; attempt++) {
     if (attempt > NAME_ATTEMPTS) {
@@ -89,14 +74,14 @@ export async function createWorker(
         hint: "give a name with --name, or remove stale homes under HAL9000_HOME/workers",
       });
     }
-    const generated = opts.name === undefined;
-    const name = opts.name ?? generateWorkerName();
+    const generated = plan.name === undefined;
+    const name = plan.name ?? generateWorkerName();
     if (!generated) await refuseTakenName(ctx, name);
     const homeLocal = workerHomePath(ctx.layout, name);
     const homeExisted = await exists(homeLocal);
     if (generated && homeExisted) continue; // a stale home of another worker: draw again
     // Before making anything: if this process dies, the next spawn lock holder undoes it.
-    await writeSpawnIntent(ctx.layout, { name, parent: parent.name, homeCreated: !homeExisted });
+    await writeSpawnIntent(ctx.layout, { name, parent: plan.parentName, homeCreated: !homeExisted });
     await createWorkerHome(ctx.layout, name, user);
     let files: Awaited<ReturnType<typeof prepareWorkerFiles>>;
     try {
@@ -108,21 +93,21 @@ export async function createWorker(
     const spec: WorkerSpec = {
       name,
       image,
-      parentName: parent.name,
-      detach,
-      removeOnExit,
+      parentName: plan.parentName,
+      detach: plan.detach,
+      removeOnExit: plan.removeOnExit,
       project: project?.hostPath ?? null,
       workerHome: toHostPath(ctx.paths, homeLocal),
       user,
-      command: opts.command,
-      env: workerEnv(opts.env),
-      limits,
+      command: plan.command,
+      env: plan.env,
+      limits: plan.limits,
       version: HAL9000_VERSION,
       credential: files.credential,
       identity: files.identity,
       claudeConfig: security.claudeConfig,
       dockerSockets: security.dockerSockets,
-      ...extra,
+      ...plan.extras,
     };
     const removeHome = async () => {
       await files.cleanup();
@@ -284,9 +269,6 @@ async function recordStarted(ctx: CoreContext, name: string, info: ContainerDeta
   }
 }
 
-/** What a spawn adds to a worker beyond its options (a branch spawn: its checkout's borrowed objects). */
-export type WorkerExtras = Pick<WorkerSpec, "readOnlyMounts" | "branch">;
-
 export interface SpawnRequest {
   /** Extra mounts and labels (set by a branch spawn). */
   extras?: WorkerExtras;
@@ -307,28 +289,37 @@ export async function spawnWorker(
   request: SpawnRequest = {},
 ): Promise<WorkerInfo> {
   const calledAt = request.calledAt ?? Date.now();
-  validateSpawnOptions(opts); // bad input fails at once, without waiting for the lock
-  // The same read-only checks run again under the lock, which decides; these only fail fast,
-  // so a refused spawn leaves nothing behind, not even a locks/ dir in a brand-new home.
-  await requireRunningParent(ctx);
-  await requireImage(ctx, opts.image ?? ctx.config.workerImage, "worker");
-  if (opts.project !== undefined) await resolveProject(ctx.paths, opts.project);
+  // Every read-only check runs once, here, before the lock: a refused spawn leaves nothing
+  // behind, not even a locks/ dir in a brand-new home. Under the lock only races are checked.
+  const parentName = await checkEngineSide(ctx, opts);
   if (opts.branch !== undefined && opts.branch !== false) {
-    return spawnOnBranch(ctx, opts, (o, extras) => spawnWorker(ctx, o, { ...request, calledAt, extras }));
+    // The worker's project is the branch's checkout, made by spawnOnBranch: planned from there.
+    return spawnOnBranch(ctx, opts, async (o, extras) => {
+      const facts = { parentName, ...(await checkWorkerSide(ctx, o)) };
+      return runPlan(ctx, planSpawn(o, ctx.config, facts, extras), request.beforeStart, calledAt);
+    });
   }
-  const detached = opts.detach ?? true;
-  const settleMs = detached ? (opts.settleMs ?? 0) : 0;
-  // Claude's own session (no command given): ready once its SessionStart hook has fired.
-  const waitReady = detached && opts.command === undefined && opts.ready !== false;
+  const facts = { parentName, ...(await checkWorkerSide(ctx, opts)) };
+  return runPlan(ctx, planSpawn(opts, ctx.config, facts, request.extras), request.beforeStart, calledAt);
+}
+
+/** Executes a spawn's plan: creates and starts the worker under the spawn lock, then watches it start. */
+async function runPlan(
+  ctx: CoreContext,
+  plan: SpawnPlan,
+  beforeStart: SpawnRequest["beforeStart"],
+  calledAt: number,
+): Promise<WorkerInfo> {
+  const { settleMs, waitReady } = plan;
   const started = await withSpawnLock(ctx.layout, async () => {
     await assertNotCancelled(ctx.layout, ctx.config.parentName, calledAt);
     const orphans = describeOrphans(await collectOrphans(ctx));
     if (orphans) log(orphans);
     let watch: { start: StartWatch; logBytes: number } | undefined;
     try {
-      const created = await createWorker(ctx, opts, request.extras);
+      const created = await createWorker(ctx, plan);
       try {
-        await request.beforeStart?.(created);
+        await beforeStart?.(created);
         if (settleMs > 0 || waitReady) {
           const logBytes = await logSizeBefore(ctx, created.name);
           const start = await watchStart(ctx, created);

@@ -1,0 +1,95 @@
+/**
+ * A spawn is decided once. `checkSpawn` runs the read-only checks (the parent runs, the image
+ * is there, the project resolves, who the worker runs as and which credential it gets) and
+ * `planSpawn` turns their answers and the options into one SpawnPlan, without I/O. Under the
+ * spawn lock only what can race is checked again (a stop-all since the call, the parent still
+ * running, a free slot, a free name): spawn.ts executes the plan.
+ */
+import type { Hal9000Config } from "@hal9000/volumes";
+import type { CoreContext } from "../context/context.js";
+import { type ProjectDir, resolveProject } from "../context/host-paths.js";
+import { requireImage, requireRunningParent } from "../parent/parent.js";
+import {
+  type SpawnOptions,
+  validateSpawnOptions,
+  type WorkerLimits,
+  type WorkerSpec,
+  workerEnv,
+  workerLimits,
+} from "./options.js";
+import { resolveWorkerSecurity, type WorkerSecurity } from "./setup.js";
+
+/** What a spawn adds to a worker beyond its options (a branch spawn: its checkout's borrowed objects). */
+export type WorkerExtras = Pick<WorkerSpec, "readOnlyMounts" | "branch">;
+
+/** What the read-only checks found out. */
+export interface SpawnFacts {
+  parentName: string;
+  project: ProjectDir | undefined;
+  security: WorkerSecurity;
+}
+
+/** Everything a spawn will do, decided before the lock is taken. */
+export interface SpawnPlan {
+  /** The name asked for; undefined: one is drawn (again on a name conflict). */
+  name: string | undefined;
+  image: string;
+  parentName: string;
+  project: ProjectDir | undefined;
+  security: WorkerSecurity;
+  limits: WorkerLimits;
+  detach: boolean;
+  removeOnExit: boolean;
+  command: string[] | undefined;
+  env: Record<string, string>;
+  /** How long a detached worker is watched for an early exit (0: not at all). */
+  settleMs: number;
+  /** Claude's own session (no command): spawn returns once its SessionStart hook has fired. */
+  waitReady: boolean;
+  extras: WorkerExtras;
+}
+
+/** Validation, then the engine's read-only checks: the parent runs, the image is there. Its name. */
+export async function checkEngineSide(ctx: CoreContext, opts: SpawnOptions): Promise<string> {
+  validateSpawnOptions(opts); // bad input fails at once, before any I/O
+  const parent = await requireRunningParent(ctx);
+  await requireImage(ctx, opts.image ?? ctx.config.workerImage, "worker");
+  return parent.name;
+}
+
+/** The file system's read-only checks: the project resolves; who the worker runs as, its credential. */
+export async function checkWorkerSide(
+  ctx: CoreContext,
+  opts: SpawnOptions,
+): Promise<Pick<SpawnFacts, "project" | "security">> {
+  const project = opts.project === undefined ? undefined : await resolveProject(ctx.paths, opts.project);
+  return { project, security: await resolveWorkerSecurity(ctx, opts, project) };
+}
+
+/** The plan of a spawn from its (validated) options, the config and what the checks found. Pure. */
+export function planSpawn(
+  opts: SpawnOptions,
+  config: Pick<
+    Hal9000Config,
+    "workerImage" | "workerRemoveOnExit" | "workerMemory" | "workerCpus" | "workerPidsLimit"
+  >,
+  facts: SpawnFacts,
+  extras: WorkerExtras = {},
+): SpawnPlan {
+  const detach = opts.detach ?? true;
+  return {
+    name: opts.name,
+    image: opts.image ?? config.workerImage,
+    parentName: facts.parentName,
+    project: facts.project,
+    security: facts.security,
+    limits: workerLimits(config, opts),
+    detach,
+    removeOnExit: opts.removeOnExit ?? config.workerRemoveOnExit,
+    command: opts.command,
+    env: workerEnv(opts.env),
+    settleMs: detach ? (opts.settleMs ?? 0) : 0,
+    waitReady: detach && opts.command === undefined && opts.ready !== false,
+    extras,
+  };
+}

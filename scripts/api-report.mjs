@@ -4,13 +4,13 @@
 // Needs `pnpm build` first: the reports are read off dist/index.d.ts. api-extractor.base.json: the
 // packages have no alpha/beta tiers (no release tags needed); a public signature naming a type
 // that is not exported shows in the report as an ae-forgotten-export line, not as a failure.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Extractor, ExtractorConfig } from "@microsoft/api-extractor";
 
 const root = resolve(import.meta.dirname, "..");
 const update = process.argv.includes("--update");
-const packages = ["packages/volumes", "packages/core", "images", "packages/cli"];
+const packages = ["packages/volumes", "packages/core", "images", "packages/mcp", "packages/cli"];
 const stale = [];
 
 for (const dir of packages) {
@@ -37,6 +37,16 @@ for (const dir of packages) {
     );
     process.exitCode = 1;
   } else console.error(`api-report: ${report} ${result.apiReportChanged ? "updated" : "up to date"}`);
+}
+
+// docs/contracts.md lists every report: a package whose report it does not name is a drift too.
+const contracts = readFileSync(join(root, "docs/contracts.md"), "utf8");
+for (const dir of packages) {
+  const name = JSON.parse(readFileSync(join(root, dir, "package.json"), "utf8")).name.split("/")[1];
+  if (!contracts.includes(`(api/${name}.api.md)`)) {
+    console.error(`api-report: docs/contracts.md does not link docs/api/${name}.api.md: add its row`);
+    process.exitCode = 1;
+  }
 }
 
 if (stale.length) {

@@ -13,7 +13,7 @@ import { chmod, mkdir, rm } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { connect } from "node:net";
 import { dirname } from "node:path";
-import type { RelayHealth } from "@hal9000/core/internal";
+import type { RelayHealth } from "@hal9000/core";
 import { HAL9000_VERSION } from "@hal9000/core/version";
 import {
   type HomeLayout,

@@ -10,7 +10,7 @@
  * - Every tool call is logged with the worker's name, the tool, the outcome and the time taken.
  */
 import { randomUUID } from "node:crypto";
-import type { RelaySessionHealth } from "@hal9000/core/internal";
+import type { RelaySessionHealth } from "@hal9000/core";
 import type { McpServerEntry } from "@hal9000/volumes";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";

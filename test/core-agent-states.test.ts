@@ -196,3 +196,45 @@ describe("agent states from Claude's hooks: spawn -d, send, watch, wait", () => 
     await apiWatch;
   });
 });
+
+describe("send to a worker whose Claude session has not started", () => {
+  let fleet: TestFleet;
+  let project: TempHome;
+
+  beforeAll(async () => {
+    fleet = await testFleet();
+    await fleet.hal.startParent();
+    project = await tempDir();
+    await chown(project.home, OWNER.uid, OWNER.gid);
+  });
+
+  afterAll(async () => {
+    await fleet?.cleanup();
+    await project?.remove();
+  });
+
+  it("waits for the session, and never answers the folder-trust dialog (WORKER_TRUST_WORKSPACE=false) for the user", async () => {
+    const stub = await startStub(fleet.docker, fleet.parentName, { reply: "Hello there." });
+    const untrusting = await fleet.open({ flags: { workerTrustWorkspace: false } });
+    const name = uniqueName("hal9000-worker-untrusted");
+    // Returned right after the start: Claude sits in its folder-trust dialog, its session not started.
+    await untrusting.spawn({
+      name,
+      project: project.home,
+      env: { ...stub.env, ANTHROPIC_API_KEY: "dummy-untrusted" },
+      ready: false,
+    });
+    const err = await untrusting.send(name, "say hello", { timeoutMs: 8000 }).catch((e: unknown) => e);
+    expect((err as Error).message).toBe(
+      `worker "${name}" has not started its Claude session after 8 s; nothing was sent`,
+    );
+    expect((err as { hint?: string }).hint).toContain(`hal9000 attach ${name}`);
+    const [listed] = (await untrusting.list()).filter((w) => w.name === name);
+    expect(listed?.agent).toMatchObject({ state: "starting" });
+    const state = JSON.parse(
+      await readFile(path.join(fleet.hal.layout.workers, name, ".claude.json"), "utf8"),
+    );
+    expect(state.projects?.["/workspace"]?.hasTrustDialogAccepted).not.toBe(true);
+    expect(await stub.requests()).toEqual([]);
+  });
+});

@@ -4,9 +4,9 @@
  * attaching (`send`).
  */
 import { stat } from "node:fs/promises";
-import { readHookEvents, workerStatePaths } from "@hal9000/volumes";
+import { readHookEvents, readHookState, workerStatePaths } from "@hal9000/volumes";
 import type { CoreContext } from "../context/context.js";
-import { type AgentStateChange, waitForAgentStates } from "../fleet/agent-watch.js";
+import { type AgentStateChange, WaitTimeoutError, waitForAgentStates } from "../fleet/agent-watch.js";
 import { ConflictError, InvalidInputError } from "../vocabulary/errors.js";
 import { findWorker } from "../worker/list.js";
 import { runTerminal, type TerminalIO } from "./terminal.js";
@@ -18,6 +18,8 @@ const ENTER_DELAY_MS = 300;
 /** How long Claude may take to show that it took a prompt, and how often hal9000 tries. */
 const SUBMIT_CONFIRM_MS = 5000;
 const SEND_ATTEMPTS = 6;
+/** How long a just-spawned worker's Claude session may take to start before `send` gives up (default). */
+const SESSION_START_MS = 60_000;
 
 async function eventsEnd(ctx: CoreContext, name: string): Promise<number> {
   return stat(workerStatePaths(ctx.layout, name).events).then(
@@ -58,8 +60,34 @@ export async function attachAgent(ctx: CoreContext, name: string, io: TerminalIO
 export interface SendOptions {
   /** Resolve once the agent is no longer working (idle, waiting, done or exited), with that state. */
   wait?: boolean;
+  /** How long a just-started session may take to start (default 60 s) and, with `wait`, the agent to settle. */
   timeoutMs?: number;
   signal?: AbortSignal;
+}
+
+/**
+ * Waits until the worker's Claude session has started (its SessionStart hook ran). Before that
+ * the TUI does not take a prompt, or shows a dialog (the folder-trust one, with
+ * WORKER_TRUST_WORKSPACE=false) that a typed Enter would answer for the user.
+ */
+async function sessionStarted(
+  ctx: CoreContext,
+  name: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  if ((await readHookState(ctx.layout, name).catch(() => undefined)) !== undefined) return;
+  try {
+    await waitForAgentStates(ctx, { names: [name], until: "settled", timeoutMs, signal });
+  } catch (err) {
+    if (!(err instanceof WaitTimeoutError)) throw err;
+    throw new ConflictError(
+      `worker "${name}" has not started its Claude session after ${timeoutMs / 1000} s; nothing was sent`,
+      {
+        hint: `see what it shows (a dialog?) with \`hal9000 attach ${name}\` (detach with Ctrl-P Ctrl-Q)`,
+      },
+    );
+  }
 }
 
 /** Types `prompt` into the worker's Claude session and presses Enter, as a person would. */
@@ -75,6 +103,7 @@ export async function sendPrompt(
     });
   }
   const id = await runningWorker(ctx, name, "send");
+  await sessionStarted(ctx, name, opts.timeoutMs ?? SESSION_START_MS, opts.signal);
   const write = async (text: string) => {
     const stream = await ctx.engine.containers.attach(
       id,
@@ -82,7 +111,10 @@ export async function sendPrompt(
       `sending to worker "${name}"`,
     );
     try {
-      stream.write(text);
+      // Handed to the socket before it closes: a busy machine must not lose the keystrokes.
+      await new Promise<void>((resolve, reject) =>
+        stream.write(text, (err) => (err ? reject(err) : resolve())),
+      );
       await new Promise((r) => setTimeout(r, 50));
     } finally {
       stream.destroy();

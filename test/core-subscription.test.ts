@@ -149,7 +149,7 @@ describe("the long-lived token of `claude setup-token` (hal9000 auth set --oauth
       expect(r).toMatchObject({ answer: "401", authorization: "Bearer sk-ant-oat01-not-the-token" });
   });
 
-  it("`hal9000 run` with a wrong token: exit 1, the refusal and its hint on stderr", async () => {
+  it("`hal9000 run` with a wrong token: exit 125 (no task ran), the refusal and its hint on stderr", async () => {
     const stubEnv = Object.entries(stub.env).flatMap(([k, v]) => ["-e", `${k}=${v}`]);
     const r = await hal9000(
       ["run", project.home, "-p", "say hi from the CLI", ...stubEnv],
@@ -157,7 +157,7 @@ describe("the long-lived token of `claude setup-token` (hal9000 auth set --oauth
         CLAUDE_CODE_OAUTH_TOKEN: "sk-ant-oat01-still-not-the-token",
       }),
     );
-    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.code, r.stdout + r.stderr).toBe(125);
     const said = r.stdout + r.stderr;
     expect(said).toMatch(/refused the credential of worker \S+ \(HTTP 401\)/);
     expect(r.stderr).toMatch(/hint: .*claude setup-token/);

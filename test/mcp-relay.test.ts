@@ -140,10 +140,8 @@ async function claudeIn(worker: string, stub: AnthropicStub, prompt: string) {
     ANTHROPIC_API_KEY: "dummy",
     // Tools offered directly, not behind ToolSearch (the stub asks for a tool by name; a model would search).
     ENABLE_TOOL_SEARCH: "false",
-    // `claude -p` waits for MCP servers only a few seconds, then starts without the slow ones (and
-    // offers WaitForMcpServers): on a loaded machine a server's first start on the host takes longer.
-    MCP_CONNECTION_NONBLOCKING: "false",
-    CLAUDE_CODE_MCP_STARTUP_WAIT_MS: "60000",
+    // No MCP_CONNECTION_NONBLOCKING here: hal9000 gives every worker with relayed servers the env
+    // that makes Claude wait for them (a server's first start on the host can take a while).
   }).map(([k, v]) => `${k}=${v}`);
   return execIn(
     fleet.docker,
@@ -196,6 +194,11 @@ describe("the MCP relay (Option B)", () => {
     const r = await execIn(fleet.docker, w.name, ["claude", "mcp", "list"]);
     expect(r.output).toMatch(/memory: http:\/\/127\.0\.0\.1:39090\/mcp\/memory \(HTTP\) - ✔ Connected/);
     expect(r.output).toMatch(/thinking: .* - ✔ Connected/);
+    // Its Claude waits for the relayed servers before its first turn (they start on first use).
+    const env = (await fleet.docker.getContainer(w.name).inspect()).Config.Env;
+    expect(env).toEqual(
+      expect.arrayContaining(["MCP_CONNECTION_NONBLOCKING=false", "CLAUDE_CODE_MCP_STARTUP_WAIT_MS=60000"]),
+    );
   });
 
   it("carries a tool_use of mcp__memory__create_entities to the host's memory server, and logs the worker", async () => {

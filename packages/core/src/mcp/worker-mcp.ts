@@ -17,6 +17,17 @@ import { MCP_RELAY_HOST, MCP_RELAY_PORT } from "./forwarder.js";
 /** Every relayed server's URL starts with this: how hal9000 knows its own entries. */
 export const RELAY_URL_PREFIX = `http://${MCP_RELAY_HOST}:${MCP_RELAY_PORT}/mcp/`;
 
+/**
+ * The environment of a worker with relayed servers. Claude (2.1.x) starts its first turn
+ * without the MCP servers that are not connected within a few seconds, and a relayed server's
+ * process starts on the host only when a worker first connects: wait for them (a minute at most).
+ * The spawn's own env wins over these.
+ */
+export const RELAY_WORKER_ENV: Readonly<Record<string, string>> = {
+  MCP_CONNECTION_NONBLOCKING: "false",
+  CLAUDE_CODE_MCP_STARTUP_WAIT_MS: "60000",
+};
+
 export interface WorkerMcpResult {
   /** Servers the worker's Claude config now lists through the relay. */
   relayed: string[];

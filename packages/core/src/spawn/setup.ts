@@ -6,7 +6,7 @@
 import { removeMcpWorkerToken } from "@hal9000/volumes";
 import type { CoreContext } from "../context/context.js";
 import { type Owner, ownerOf, type ProjectDir, toHostPath } from "../context/host-paths.js";
-import { prepareWorkerMcp } from "../mcp/worker-mcp.js";
+import { prepareWorkerMcp, RELAY_WORKER_ENV } from "../mcp/worker-mcp.js";
 import { hostSocketPath } from "../parent/parent.js";
 import { logFor } from "../vocabulary/log.js";
 import { prepareClaudeHome, resolveHostClaudeConfig } from "../worker/claude-home.js";
@@ -66,14 +66,20 @@ function containerExists(ctx: CoreContext, name: string): Promise<boolean> {
 
 /**
  * Writes the worker's credential file and prepares its ~/.claude (in its home, already
- * created). Returns the credential mount and how to remove what was written.
+ * created). Returns the credential mount, the environment the files call for (relayed MCP
+ * servers) and how to remove what was written.
  */
 export async function prepareWorkerFiles(
   ctx: CoreContext,
   name: string,
   homeLocal: string,
   security: WorkerSecurity,
-): Promise<{ credential?: CredentialMount; identity?: IdentityMounts; cleanup(): Promise<void> }> {
+): Promise<{
+  credential?: CredentialMount;
+  identity?: IdentityMounts;
+  env: Record<string, string>;
+  cleanup(): Promise<void>;
+}> {
   const cleanup = async () => {
     await removeWorkerCredential(ctx.layout, name).catch(() => undefined);
     await removeMcpWorkerToken(ctx.layout, name).catch(() => undefined);
@@ -117,7 +123,8 @@ export async function prepareWorkerFiles(
       passwd: toHostPath(ctx.paths, written.passwd),
       group: toHostPath(ctx.paths, written.group),
     };
-    return credential ? { credential, identity, cleanup } : { identity, cleanup };
+    const env = mcp.relayed.length > 0 ? { ...RELAY_WORKER_ENV } : {};
+    return credential ? { credential, identity, env, cleanup } : { identity, env, cleanup };
   } catch (err) {
     await cleanup();
     throw err;

@@ -100,7 +100,7 @@ export async function createWorker(ctx: CoreContext, plan: SpawnPlan): Promise<C
       workerHome: toHostPath(ctx.paths, homeLocal),
       user,
       command: plan.command,
-      env: plan.env,
+      env: { ...files.env, ...plan.env },
       limits: plan.limits,
       version: HAL9000_VERSION,
       credential: files.credential,

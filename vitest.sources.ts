@@ -13,6 +13,7 @@ export const SOURCE_ALIASES: Record<string, string> = {
   "@hal9000/core": at("./packages/core/src/index.ts"),
   "@hal9000/core/internal": at("./packages/core/src/internal.ts"),
   "@hal9000/core/version": at("./packages/core/src/vocabulary/version.ts"),
+  "@hal9000/core/agent-states": at("./packages/core/src/vocabulary/agent-states.ts"),
   // core's own subpath import (package.json "imports"), loaded before dockerode.
   "#dockerode-extras": at("./packages/core/src/engine/dockerode-extras.ts"),
   "@hal9000/images": at("./images/src/index.ts"),

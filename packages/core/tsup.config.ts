@@ -9,6 +9,8 @@ export default defineConfig({
     index: "src/index.ts",
     internal: "src/internal.ts",
     version: "src/vocabulary/version.ts",
+    // The agent states and `wait --until`'s states, for the CLI's tables (no dockerode either).
+    "agent-states": "src/vocabulary/agent-states.ts",
     "dockerode-extras": "src/engine/dockerode-extras.ts",
   },
   external: ["#dockerode-extras"],

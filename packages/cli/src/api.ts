@@ -15,10 +15,19 @@ export type {
   TaskOptions,
   TaskResult,
   TerminalIO,
+  UpImage,
+  UpImageState,
+  UpResult,
+  UpStep,
   WaitUntil,
   WorkerInfo,
   WorkerStats,
 } from "@hal9000/core";
+
+// Facts of the facade's vocabulary the command tables need at parse time (choices, limits):
+// values, from the packages below, so they are defined once. Cheap to load (no dockerode).
+export { WAIT_UNTIL } from "@hal9000/core/agent-states";
+export { CREDENTIAL_KINDS, type CredentialKind, MAX_CREDENTIAL_LENGTH } from "@hal9000/volumes";
 
 export type Hal9000Api = Pick<
   Hal9000,
@@ -56,4 +65,12 @@ export type Hal9000Api = Pick<
   | "waitFor"
   | "exec"
   | "mcpRelay"
+  | "up"
+  | "imageStates"
+  | "initHome"
+  | "credentialStatus"
+  | "setCredential"
+  | "removeCredential"
+  | "credentialSource"
+  | "coordinatorLog"
 >;

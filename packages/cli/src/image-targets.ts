@@ -2,11 +2,6 @@
 import { IMAGES } from "@hal9000/images/specs";
 import type { ImageTarget } from "./services.js";
 
-export interface WantedImage {
-  target: ImageTarget;
-  tag: string;
-}
-
 /** The worker image is the minimal one when the config names its default tag, else the ultramin one. */
 function workerTarget(workerImage: string): ImageTarget {
   return workerImage === IMAGES["worker-minimal"].defaultTag ? "worker-minimal" : "worker";
@@ -20,10 +15,7 @@ export function tagsFor(config: {
   return { parent: config.parentImage, [workerTarget(config.workerImage)]: config.workerImage };
 }
 
-/** The two images `up` needs: the parent's and the workers'. */
-export function runtimeImages(config: { parentImage: string; workerImage: string }): WantedImage[] {
-  return [
-    { target: "parent", tag: config.parentImage },
-    { target: workerTarget(config.workerImage), tag: config.workerImage },
-  ];
+/** The image target that builds the parent's image or the one workers run (`up` names them by role). */
+export function targetOf(role: "parent" | "worker", config: { workerImage: string }): ImageTarget {
+  return role === "parent" ? "parent" : workerTarget(config.workerImage);
 }

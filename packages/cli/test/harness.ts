@@ -14,6 +14,15 @@ import {
   ParentNotRunningError,
   WorkerExitedError,
 } from "@hal9000/core";
+import {
+  credentialReport,
+  credentialSource,
+  forgetCredential,
+  runUp,
+  storeCredential,
+  type UpImage,
+  type UpOptions,
+} from "@hal9000/core/internal";
 import { IMAGES, type ImageSize, type ImageTarget } from "@hal9000/images";
 import {
   cleanHome,
@@ -23,6 +32,7 @@ import {
   homeStatus,
   initHome,
   loadConfig,
+  readCoordinatorLog,
   resolveHome,
 } from "@hal9000/volumes";
 import type {
@@ -175,7 +185,40 @@ class FakeHal9000 implements Hal9000Api {
     private readonly world: FakeWorld,
     readonly config: Hal9000Config,
     readonly layout: ReturnType<typeof homeLayout>,
+    private readonly env: NodeJS.ProcessEnv,
   ) {}
+
+  // The real workflow and the real credential code over this fake's Docker (HAL9000_HOME is a
+  // real temp dir): what the CLI prints is tested against what the packages do.
+  up<B extends { tag: string }, R>(opts?: UpOptions<B, R>) {
+    return runUp(this, opts);
+  }
+  async imageStates(images: readonly UpImage[]) {
+    this.call("imageStates", images);
+    return images.map((i) => ({
+      ...i,
+      present: this.world.images.has(i.tag),
+      version: this.world.images.get(i.tag) ?? null,
+    }));
+  }
+  initHome() {
+    return initHome(this.layout);
+  }
+  credentialStatus() {
+    return credentialReport(this.layout, this.env);
+  }
+  setCredential(input: Parameters<Hal9000Api["setCredential"]>[0]) {
+    return storeCredential(this.layout, input);
+  }
+  removeCredential() {
+    return forgetCredential(this.layout);
+  }
+  credentialSource() {
+    return credentialSource(this.layout, this.env);
+  }
+  coordinatorLog(opts: { lines?: number } = {}) {
+    return readCoordinatorLog(this.layout, opts.lines);
+  }
 
   private call(method: string, ...args: unknown[]): void {
     this.world.calls.push({ method, args });
@@ -477,7 +520,7 @@ export async function cli(args: string[], opts: RunOptions = {}): Promise<Captur
       world.opened.push(o);
       const h = resolveHome({ flag: o.home, env: o.env });
       const { config } = await loadConfig({ home: h, env: o.env, flags: o.flags });
-      return new FakeHal9000(world, config, homeLayout(h, config));
+      return new FakeHal9000(world, config, homeLayout(h, config), o.env);
     },
     buildImages: async (request) => {
       world.calls.push({ method: "buildImages", args: [request] });

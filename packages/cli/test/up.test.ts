@@ -5,10 +5,13 @@ import { called, cleanupHomes, cli, exitedAtOnce, newWorld } from "./harness.js"
 
 afterAll(cleanupHomes);
 
+/** A worker needs a credential: `up` with a project checks for one before anything else. */
+const withKey = { env: { ANTHROPIC_API_KEY: "sk-ant-api03-test" } };
+
 describe("up", () => {
   test("from nothing with the images present: no build, home created, parent started, worker spawned", async () => {
     const world = newWorld();
-    const r = await cli(["up", "-n", "w1", "/code/app"], { world });
+    const r = await cli(["up", "-n", "w1", "/code/app"], { world, ...withKey });
     expect(r.code).toBe(0);
     expect(world.builds).toEqual([]);
     const lines = r.stdout.trimEnd().split("\n");
@@ -95,7 +98,7 @@ describe("up", () => {
 
   test("the worker exits at once: what was done, then its exit and output instead of `spawned`; exit 1", async () => {
     const world = newWorld({ spawnFails: exitedAtOnce("w1") });
-    const r = await cli(["up", "-n", "w1", "/p"], { world });
+    const r = await cli(["up", "-n", "w1", "/p"], { world, ...withKey });
     expect(r.code).toBe(EXIT.FAILURE);
     expect(r.stdout).toMatch(/^✓ parent hal9000-parent: running \(.*\) — started$/m);
     expect(r.stdout).not.toContain("spawned");
@@ -107,7 +110,7 @@ describe("up", () => {
 
   test("--json, and the worker exits at once: one error document, no report", async () => {
     const world = newWorld({ spawnFails: exitedAtOnce("w1") });
-    const r = await cli(["up", "-n", "w1", "/p", "--json"], { world });
+    const r = await cli(["up", "-n", "w1", "/p", "--json"], { world, ...withKey });
     expect(r.code).toBe(EXIT.FAILURE);
     const doc = JSON.parse(r.stdout);
     expect(doc).toEqual({ error: expect.objectContaining({ code: "WORKER_EXITED" }) });
@@ -116,7 +119,7 @@ describe("up", () => {
 
   test("--json: one document, the human lines on stderr", async () => {
     const world = newWorld();
-    const r = await cli(["up", "/p", "--json"], { world });
+    const r = await cli(["up", "/p", "--json"], { world, ...withKey });
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc).toMatchObject({
@@ -128,5 +131,31 @@ describe("up", () => {
     });
     expect(doc.home.created.length).toBeGreaterThan(0);
     expect(r.stderr).toContain("✓ Docker 20.10.24");
+  });
+
+  test("no credential anywhere: says so and how to give one, before anything is built or started", async () => {
+    const world = newWorld({ images: new Map() });
+    const r = await cli(["up", "-n", "w1", "/code/app"], { world });
+    expect(r.code).toBe(EXIT.FAILURE);
+    expect(r.stderr).toMatch(/^hal9000: no Anthropic credential for the worker: nothing was started\n/m);
+    expect(r.stderr).toContain("hal9000 auth set");
+    expect(r.stderr).toContain("claude setup-token");
+    // Docker was asked (it comes first), nothing else: no build, no home, no parent, no worker.
+    expect(world.calls.map((c) => c.method)).toEqual(["ping"]);
+    expect(world.builds).toEqual([]);
+    expect(existsSync(r.home)).toBe(false);
+    const doc = JSON.parse((await cli(["up", "/code/app", "--json"], { world })).stdout);
+    expect(doc.error.code).toBe("NO_CREDENTIAL");
+  });
+
+  test("a credential from the environment, or stored with `auth set`, lets it go on", async () => {
+    const stored = await cli(["auth", "set"], { stdin: "sk-ant-api03-stored\n" });
+    expect(stored.code).toBe(0);
+    const world = newWorld();
+    const r = await cli(["up", "-n", "w1", "/code/app"], { world, home: stored.home });
+    expect(r.code, r.stderr).toBe(0);
+    expect(called(world, "spawn")).toHaveLength(1);
+    // Without a project, no worker: no credential needed.
+    expect((await cli(["up"], { world: newWorld() })).code).toBe(0);
   });
 });

@@ -1,12 +1,22 @@
 import {
   type ConfigSource,
+  type CredentialKind,
   type Hal9000Config,
   type HomeLayout,
   homeLayout,
+  initHome,
   loadConfig,
+  readCoordinatorLog,
   resolveHome,
   SessionStore,
 } from "@hal9000/volumes";
+import {
+  type CredentialReport,
+  credentialReport,
+  credentialSource,
+  forgetCredential,
+  storeCredential,
+} from "./auth.js";
 import type { BranchDiff } from "./branches/diff.js";
 import {
   type BranchContext,
@@ -38,7 +48,14 @@ import {
 import { type FleetStatus, fleetStatus, stopAllWorkers, stopWorker } from "./fleet/fleet.js";
 import { type FleetWatchOptions, watchFleet } from "./fleet/watch.js";
 import { type McpRelayStatus, mcpRelayStatus } from "./mcp/relay-status.js";
-import { type ParentStatus, parentStatus, restartParent, startParent, stopParent } from "./parent/parent.js";
+import {
+  imageStates,
+  type ParentStatus,
+  parentStatus,
+  restartParent,
+  startParent,
+  stopParent,
+} from "./parent/parent.js";
 import type { SpawnOptions } from "./spawn/options.js";
 import { spawnWorker } from "./spawn/spawn.js";
 import {
@@ -51,6 +68,8 @@ import {
 } from "./tasks/index.js";
 import { attachAgent, type SendOptions, sendPrompt } from "./terminal/agent.js";
 import { attachShell, execInParent, runInteractive, type TerminalIO } from "./terminal/terminal.js";
+import { runUp, type UpImage, type UpImageState, type UpOptions, type UpResult } from "./up.js";
+import type { CredentialSource } from "./worker/credential.js";
 import { type ExecOptions, type ExecResult, execInWorker } from "./worker/exec.js";
 import type { WorkerInfo } from "./worker/info.js";
 import { countWorkers, listWorkers } from "./worker/list.js";
@@ -325,6 +344,56 @@ export class Hal9000 {
    */
   mcpRelay(): Promise<McpRelayStatus> {
     return mcpRelayStatus(this.layout);
+  }
+
+  /**
+   * Everything from nothing: Docker, the credential a worker needs (checked before anything is
+   * built or started), the images (missing ones built by `opts.build`), HAL9000_HOME, the
+   * parent and, given `project`, a detached worker on it.
+   */
+  up<Built extends { tag: string }, Relay = unknown>(
+    opts: UpOptions<Built, Relay> = {},
+  ): Promise<UpResult<Built, Relay>> {
+    return runUp(this, opts);
+  }
+
+  /** Whether each image is in the engine, and which hal9000 version built it. */
+  async imageStates(images: readonly UpImage[]): Promise<UpImageState[]> {
+    await this.ping();
+    return imageStates(this.#ctx, images);
+  }
+
+  /** Creates HAL9000_HOME and its directories (idempotent; never overwrites the config). */
+  initHome(): Promise<{ created: string[] }> {
+    return initHome(this.layout);
+  }
+
+  /** The stored credential (kind, file, problems; never the value) and which credential variables are set. */
+  credentialStatus(): Promise<CredentialReport> {
+    return credentialReport(this.layout, this.#ctx.env);
+  }
+
+  /** Stores the credential workers get (kind guessed from its prefix unless given). */
+  setCredential(input: {
+    value: string;
+    kind?: CredentialKind;
+  }): Promise<{ path: string; kind: CredentialKind }> {
+    return storeCredential(this.layout, input);
+  }
+
+  /** Removes the stored credential and every worker's copy of it. */
+  removeCredential(): Promise<{ removed: boolean; workerCopies: number }> {
+    return forgetCredential(this.layout);
+  }
+
+  /** Where a worker spawned now gets its credential: the environment, the stored one, or null (none). */
+  credentialSource(): Promise<CredentialSource | null> {
+    return credentialSource(this.layout, this.#ctx.env);
+  }
+
+  /** The last `lines` of the coordinator's log (none yet: an empty list). */
+  coordinatorLog(opts: { lines?: number } = {}): Promise<string[]> {
+    return readCoordinatorLog(this.layout, opts.lines);
   }
 
   /** The parent's main process; returns when `signal` aborts. */

@@ -5,6 +5,8 @@
  * `@hal9000/core/internal`, for hal9000's own packages and tests: no stability promise.
  */
 
+// The facade.
+export type { CredentialReport } from "./auth.js";
 // What its methods take and give.
 export type { BranchDiff, FileChange, FileStatus } from "./branches/diff.js";
 // Its errors: each has `code`, `message`, `hint` and `cause`; isHal9000Error recognises them by brand.
@@ -33,7 +35,6 @@ export {
 export type { FleetStatus, WorkerStatus } from "./fleet/fleet.js";
 export type { WorkerStats } from "./fleet/stats.js";
 export type { FleetWatchOptions } from "./fleet/watch.js";
-// The facade.
 export { Hal9000, type Hal9000Options } from "./hal9000.js";
 export type {
   McpRelayState,
@@ -59,6 +60,7 @@ export type {
 export { TaskAbortedError, TaskCredentialError, TaskFailedError, TaskTimeoutError } from "./tasks/index.js";
 export type { SendOptions } from "./terminal/agent.js";
 export type { TerminalIO } from "./terminal/terminal.js";
+export type { UpImage, UpImageState, UpOptions, UpResult, UpStep } from "./up.js";
 export {
   BuildFailedError,
   ConflictError,
@@ -68,6 +70,7 @@ export {
   InvalidInputError,
   isHal9000Error,
   LimitReachedError,
+  NoCredentialError,
   NotFoundError,
   ParentNotRunningError,
   WorkerExitedError,

@@ -3,6 +3,14 @@
  * (request builders, paths, the engine's helpers, the wings' functions). No stability promise:
  * applications use the root export (index.ts).
  */
+
+export {
+  type CredentialReport,
+  credentialReport,
+  credentialSource,
+  forgetCredential,
+  storeCredential,
+} from "./auth.js";
 export * from "./branches/index.js";
 export type { CoreContext } from "./context/context.js";
 export {
@@ -117,6 +125,15 @@ export {
 export * from "./tasks/index.js";
 export { DETACH_KEYS, type SendOptions } from "./terminal/agent.js";
 export { runTerminal, type TerminalIO, type TerminalSession } from "./terminal/terminal.js";
+export {
+  runUp,
+  type UpHost,
+  type UpImage,
+  type UpImageState,
+  type UpOptions,
+  type UpResult,
+  type UpStep,
+} from "./up.js";
 export * from "./vocabulary/errors.js";
 export * from "./vocabulary/labels.js";
 export { logFor } from "./vocabulary/log.js";

@@ -104,6 +104,7 @@ export {
   coordinatorLogPath,
   coordinatorPidPath,
   pruneLogs,
+  readCoordinatorLog,
   readWorkerLog,
   removeCoordinatorPid,
   replaceWorkerLogTail,

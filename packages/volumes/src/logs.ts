@@ -21,6 +21,13 @@ export function coordinatorLogPath(layout: HomeLayout): string {
   return join(layout.logs, COORDINATOR_LOG_FILE);
 }
 
+/** The coordinator log's lines (the last `last` of them); none yet: an empty list. */
+export async function readCoordinatorLog(layout: HomeLayout, last?: number): Promise<string[]> {
+  const text = (await readFile(coordinatorLogPath(layout), "utf8").catch(() => "")).trimEnd();
+  const lines = text === "" ? [] : text.split("\n");
+  return last === undefined ? lines : lines.slice(-last);
+}
+
 export function coordinatorPidPath(layout: HomeLayout): string {
   return join(layout.logs, COORDINATOR_PID_FILE);
 }

@@ -3,16 +3,7 @@
  * file under HAL9000_HOME/secrets and handed to each worker as a read-only file. The value is
  * read from stdin (hidden on a terminal), never from the command line, and never printed.
  */
-import { stat } from "node:fs/promises";
-import {
-  CREDENTIAL_KINDS,
-  type CredentialKind,
-  credentialStatus,
-  guessCredentialKind,
-  MAX_CREDENTIAL_LENGTH,
-  removeCredential,
-  saveCredential,
-} from "@hal9000/volumes";
+import { CREDENTIAL_KINDS, type CredentialKind, MAX_CREDENTIAL_LENGTH } from "../api.js";
 import { defineCommand, defineGroup } from "../command.js";
 import type { Context } from "../context.js";
 import { CancelledError, UsageError } from "../errors.js";
@@ -53,15 +44,7 @@ export async function setCredential(args: SetArgs, ctx: Context): Promise<void> 
       'pipe it in: printf %s "$ANTHROPIC_API_KEY" | hal9000 auth set',
     );
   }
-  const kind: CredentialKind = args.oauthToken
-    ? "oauth-token"
-    : (args.kind ?? guessCredentialKind(value) ?? "api-key");
-  // As root (sudo), the file still belongs to whoever owns HAL9000_HOME.
-  const owner = await stat(hal.layout.home).then(
-    (s) => ({ uid: s.uid, gid: s.gid }),
-    () => undefined,
-  );
-  const saved = await saveCredential(hal.layout, { kind, value, owner });
+  const saved = await hal.setCredential({ value, kind: args.oauthToken ? "oauth-token" : args.kind });
   ctx.out.result({ stored: true, kind: saved.kind, path: saved.path }, () => [
     `stored the ${KIND_LABEL[saved.kind]} in ${saved.path} (mode 0600)`,
     "workers spawned from now on get it as a read-only file, never in their environment",
@@ -69,16 +52,10 @@ export async function setCredential(args: SetArgs, ctx: Context): Promise<void> 
 }
 
 export async function credentialStatusReport(_args: object, ctx: Context): Promise<number> {
-  const { layout } = await ctx.layoutForDiagnosis();
-  const status = await credentialStatus(layout);
-  // Imported here, not at the top: @hal9000/core loads dockerode, which the parser must not pay for.
-  const { CREDENTIAL_ENV } = await import("@hal9000/core/internal");
-  // Which variables are set (they win over the stored credential); never their values.
-  const env = Object.fromEntries(
-    Object.keys(CREDENTIAL_ENV).map((name) => [name, Boolean(ctx.services.env[name]?.trim())]),
-  );
-  const overriding = Object.keys(env).filter((n) => env[n]);
-  ctx.out.result({ ...status, env }, () => {
+  const hal = await ctx.open();
+  const status = await hal.credentialStatus();
+  const overriding = Object.keys(status.env).filter((n) => status.env[n]);
+  ctx.out.result(status, () => {
     const lines = status.present
       ? [`credential: ${KIND_LABEL[status.kind ?? "api-key"]} in ${status.path}`]
       : ["credential: none stored (store one with `hal9000 auth set`)"];
@@ -95,12 +72,10 @@ export async function credentialStatusReport(_args: object, ctx: Context): Promi
 
 export async function removeCredentials(_args: object, ctx: Context): Promise<void> {
   const hal = await ctx.open();
-  const removed = await removeCredential(hal.layout);
-  const { removeWorkerCredentials } = await import("@hal9000/core/internal");
-  const copies = await removeWorkerCredentials(hal.layout);
-  ctx.out.result({ removed, workerCopies: copies.length }, () => [
+  const { removed, workerCopies } = await hal.removeCredential();
+  ctx.out.result({ removed, workerCopies }, () => [
     removed ? "removed the stored credential" : "no credential was stored",
-    ...(copies.length > 0 ? [`removed ${plural(copies.length, "worker copy", "worker copies")}`] : []),
+    ...(workerCopies > 0 ? [`removed ${plural(workerCopies, "worker copy", "worker copies")}`] : []),
   ]);
 }
 

@@ -1,6 +1,3 @@
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { COORDINATOR_LOG_FILE } from "@hal9000/core/internal";
 import type { Hal9000Api } from "../api.js";
 import type { Context } from "../context.js";
 import { renderFleet, renderParent, renderWorkers } from "../render.js";
@@ -23,12 +20,11 @@ export async function runDashboardPane(ctx: Context, pane: DashboardPane): Promi
   const hal = await ctx.open();
   const { stdout } = ctx.services;
   const signal = ctx.services.shutdownSignal();
-  const logFile = join(hal.layout.logs, COORDINATOR_LOG_FILE);
   let problem: string | undefined;
   const draw = async () => {
     let lines: string[];
     try {
-      lines = await paneLines(ctx, hal, pane, logFile);
+      lines = await paneLines(ctx, hal, pane);
     } catch (err) {
       lines = [`cannot show ${pane}: ${(err as Error).message}`];
     }
@@ -54,12 +50,7 @@ export async function runDashboardPane(ctx: Context, pane: DashboardPane): Promi
   }
 }
 
-async function paneLines(
-  ctx: Context,
-  hal: Hal9000Api,
-  pane: DashboardPane,
-  logFile: string,
-): Promise<string[]> {
+async function paneLines(ctx: Context, hal: Hal9000Api, pane: DashboardPane): Promise<string[]> {
   const s = ctx.out.style;
   switch (pane) {
     case "workers":
@@ -68,10 +59,8 @@ async function paneLines(
       return renderFleet(s, await hal.status(), hal.config.workerMaxCount);
     case "coordinator": {
       const parent = renderParent(s, await hal.parentStatus());
-      const log = await readFile(logFile, "utf8").then(
-        (text) => text.trimEnd().split("\n").slice(-LOG_LINES),
-        () => ["(no log yet)"],
-      );
+      const tail = await hal.coordinatorLog({ lines: LOG_LINES });
+      const log = tail.length > 0 ? tail : ["(no log yet)"];
       return [parent, "", "coordinator log:", ...log];
     }
   }

@@ -4,7 +4,7 @@ import type { Context } from "../context.js";
 import { reportOf } from "../errors.js";
 import { EXIT } from "../exit-codes.js";
 import { formatBytes, plural } from "../format.js";
-import { runtimeImages, tagsFor } from "../image-targets.js";
+import { tagsFor } from "../image-targets.js";
 
 export interface Check {
   name: string;
@@ -131,7 +131,7 @@ async function runChecks(ctx: Context): Promise<Check[]> {
   }
 
   const report = await services.imageSizeReport(hal.docker, tagsFor(hal.config));
-  const required = new Set(runtimeImages(hal.config).map((w) => w.tag));
+  const required = new Set([hal.config.parentImage, hal.config.workerImage]);
   for (const m of report.missing) {
     if (required.has(m.tag)) {
       checks.push({

@@ -1,9 +1,9 @@
-import type { Hal9000Api, McpRelayStatus, WorkerInfo } from "../api.js";
+import type { Hal9000Api, McpRelayStatus, UpStep } from "../api.js";
 import { defineCommand } from "../command.js";
 import type { Context } from "../context.js";
 import { reportOf, UsageError } from "../errors.js";
 import { formatDuration } from "../format.js";
-import { runtimeImages } from "../image-targets.js";
+import { targetOf } from "../image-targets.js";
 import { renderParent } from "../render.js";
 import type { BuiltImage } from "../services.js";
 import { usageLine } from "../usage.js";
@@ -18,8 +18,9 @@ export interface UpArgs {
 }
 
 /**
- * Everything from nothing in one command: check Docker, build missing images, create
- * HAL9000_HOME, start the parent and, given a project, a detached worker on it.
+ * Everything from nothing in one command: the facade's `up` does the work (Docker, the
+ * credential check, images, HAL9000_HOME, the parent, a worker); this prints each step as it
+ * completes and builds the missing images with a progress display.
  */
 export async function up(args: UpArgs, ctx: Context): Promise<void> {
   if (args.project_dir === undefined && (args.name !== undefined || args.image !== undefined)) {
@@ -32,72 +33,58 @@ export async function up(args: UpArgs, ctx: Context): Promise<void> {
   const s = out.style;
   const ok = s.green("✓");
   const hal = await ctx.open();
-
-  const docker = await hal.ping();
-  out.say(
-    `${ok} Docker ${docker.version} (API ${docker.apiVersion}) at ${ctx.services.describeDocker(hal.docker)}`,
-  );
-
-  const wanted = runtimeImages(hal.config);
-  const before = await ctx.services.imageSizeReport(
-    hal.docker,
-    Object.fromEntries(wanted.map((w) => [w.target, w.tag])),
-  );
-  const present = (tag: string) => before.images.some((i) => i.tag === tag);
-  const missing = wanted.filter((w) => !present(w.tag));
-  for (const w of wanted) {
-    const found = before.images.find((i) => i.tag === w.tag);
-    const version = found?.version;
-    if (version && version !== ctx.services.version) {
-      out.note(
-        `warning: ${w.tag} was built by hal9000 ${version}, this is ${ctx.services.version}; rebuild with \`hal9000 build ${w.target}\``,
-      );
-    }
-  }
-  let built: BuiltImage[] = [];
-  if (missing.length > 0) {
-    out.say(`… building ${missing.map((m) => m.tag).join(", ")}`);
-    const started = Date.now();
-    built = await buildTargets(ctx, hal, [...new Set(missing.map((m) => m.target))], {});
-    out.say(
-      `${ok} built ${built.map((b) => b.tag).join(", ")} in ${formatDuration((Date.now() - started) / 1000)}`,
-    );
-  }
-  const already = wanted.filter((w) => present(w.tag)).map((w) => w.tag);
-  if (already.length > 0) out.say(`${ok} images present: ${already.join(", ")}`);
-
-  const { created } = await ctx.services.volumes.init(hal.layout);
-  out.say(
-    `${ok} HAL9000_HOME ${hal.layout.home}${created.length > 0 ? ` (created ${created.length} entries)` : ""}`,
-  );
-
-  // The relay before the parent: the parent's relay port then has something to forward to, and
-  // the worker below finds its servers connected from its first turn.
-  const mcp = await upRelay(ctx, hal);
-
-  const parentBefore = await hal.parentStatus();
-  const parent = await hal.startParent();
-  out.say(`${ok} ${renderParent(s, parent)}${parentBefore.state === "running" ? "" : " — started"}`);
-
-  let worker: WorkerInfo | undefined;
-  if (args.project_dir !== undefined) {
-    worker = await hal.spawn({
-      project: projectArg(args.project_dir),
-      detach: true,
-      name: args.name,
-      image: args.image,
-    });
-  }
-
-  const doc = {
-    docker,
-    images: { present: already, built },
-    home: { path: hal.layout.home, created },
-    parent,
-    parentStarted: parentBefore.state !== "running",
-    mcp,
-    worker: worker ?? null,
+  let present: string[] = [];
+  const presentLine = () => {
+    if (present.length > 0) out.say(`${ok} images present: ${present.join(", ")}`);
   };
+  const onStep = (step: UpStep) => {
+    switch (step.step) {
+      case "docker":
+        out.say(
+          `${ok} Docker ${step.docker.version} (API ${step.docker.apiVersion}) at ${ctx.services.describeDocker(hal.docker)}`,
+        );
+        return;
+      case "images":
+        for (const image of step.images) {
+          if (image.version && image.version !== ctx.services.version) {
+            out.note(
+              `warning: ${image.tag} was built by hal9000 ${image.version}, this is ${ctx.services.version}; rebuild with \`hal9000 build ${targetOf(image.role, hal.config)}\``,
+            );
+          }
+        }
+        present = step.images.filter((i) => i.present).map((i) => i.tag);
+        if (step.images.every((i) => i.present)) presentLine();
+        return;
+      case "building":
+        out.say(`… building ${step.missing.map((m) => m.tag).join(", ")}`);
+        return;
+      case "built":
+        out.say(`${ok} built ${step.tags.join(", ")} in ${formatDuration(step.seconds)}`);
+        presentLine();
+        return;
+      case "home":
+        out.say(
+          `${ok} HAL9000_HOME ${step.path}${step.created.length > 0 ? ` (created ${step.created.length} entries)` : ""}`,
+        );
+        return;
+      case "parent":
+        out.say(`${ok} ${renderParent(s, step.parent)}${step.started ? " — started" : ""}`);
+        return;
+      case "worker":
+        return;
+    }
+  };
+  const doc = await hal.up<BuiltImage>({
+    project: projectArg(args.project_dir),
+    name: args.name,
+    image: args.image,
+    build: (missing) =>
+      buildTargets(ctx, hal, [...new Set(missing.map((m) => targetOf(m.role, hal.config)))], {}),
+    // The relay runs on the host, through @hal9000/mcp (which the parent's bundle leaves out).
+    startRelay: () => upRelay(ctx, hal),
+    onStep,
+  });
+  const { worker } = doc;
   out.result(doc, () =>
     worker
       ? [`${ok} ${spawnedLines(s, worker)[0]}`, ...spawnedLines(s, worker).slice(1)]

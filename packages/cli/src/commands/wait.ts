@@ -1,24 +1,14 @@
-import type { WaitUntil } from "../api.js";
+import { WAIT_UNTIL, type WaitUntil } from "../api.js";
 import { defineCommand } from "../command.js";
 import type { Context } from "../context.js";
 import { UsageError } from "../errors.js";
 import { parseTimeout } from "./run.js";
 import { agentLine } from "./watch.js";
 
-export const WAIT_UNTIL = [
-  "settled",
-  "ready",
-  "working",
-  "waiting",
-  "idle",
-  "done",
-  "exited",
-] as const satisfies readonly WaitUntil[];
-
 export interface WaitArgs {
   names?: string[];
   all?: boolean;
-  until?: (typeof WAIT_UNTIL)[number];
+  until?: WaitUntil;
   timeout?: string;
 }
 

@@ -7,6 +7,7 @@
 import { stat } from "node:fs/promises";
 import { readHookEvents, workerStatePaths } from "@hal9000/volumes";
 import type { CoreContext } from "../context/context.js";
+import { WAIT_UNTIL, type WaitUntil } from "../vocabulary/agent-states.js";
 import { Hal9000Error, InvalidInputError, NotFoundError } from "../vocabulary/errors.js";
 import { validateContainerName } from "../vocabulary/names.js";
 import {
@@ -145,17 +146,7 @@ function change(name: string, state: AgentState): AgentStateChange {
   return { name, ...state, seenAt: new Date().toISOString() };
 }
 
-/** What `wait --until` waits for; "settled" (the default): not starting and not working. */
-export type WaitUntil = AgentStateName | "settled";
-export const WAIT_UNTIL: readonly WaitUntil[] = [
-  "settled",
-  "ready",
-  "working",
-  "waiting",
-  "idle",
-  "done",
-  "exited",
-];
+export { WAIT_UNTIL, type WaitUntil };
 
 export function reached(state: AgentStateName, until: WaitUntil): boolean {
   if (until === "settled") return state !== "starting" && state !== "working";
@@ -196,7 +187,7 @@ export async function waitForAgentStates(
   opts: WaitOptions = {},
 ): Promise<AgentStateChange[]> {
   const until = opts.until ?? "settled";
-  if (!WAIT_UNTIL.includes(until)) {
+  if (!(WAIT_UNTIL as readonly string[]).includes(until)) {
     throw new InvalidInputError(`cannot wait until "${String(until)}"`, {
       hint: `choose one of: ${WAIT_UNTIL.join(", ")}`,
     });

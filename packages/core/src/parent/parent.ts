@@ -244,3 +244,17 @@ export async function restartParent(ctx: CoreContext): Promise<ParentStatus> {
   log("parent %s restarted", name);
   return parentStatus(ctx);
 }
+
+/** Whether each image is in the engine, and the hal9000 version that built it (null: not one of ours). */
+export async function imageStates<I extends { tag: string }>(
+  ctx: CoreContext,
+  images: readonly I[],
+): Promise<(I & { present: boolean; version: string | null })[]> {
+  return Promise.all(
+    images.map(async (image) => {
+      const info = await ctx.engine.images.inspect(image.tag);
+      if (!info) return { ...image, present: false, version: null };
+      return { ...image, present: true, version: info.Config?.Labels?.[LABEL_VERSION] ?? null };
+    }),
+  );
+}

@@ -18,6 +18,7 @@ export type Hal9000ErrorCode =
   | "TASK_FAILED"
   | "CREDENTIAL_REFUSED"
   | "WAIT_TIMEOUT"
+  | "NO_CREDENTIAL"
   | "INTERNAL";
 
 /** Core's errors, on the packages' one branded base (@hal9000/volumes' Hal9000ErrorBase). */
@@ -99,3 +100,12 @@ export class WorkerExitedError extends Hal9000Error {
 
 /** Recognised by brand, not class: true for any hal9000 package's error, from whichever copy. */
 export { isHal9000Error };
+
+/** `up` with a project, and no credential anywhere for the worker it would spawn. */
+export class NoCredentialError extends Hal9000Error {
+  constructor() {
+    super("NO_CREDENTIAL", "no Anthropic credential for the worker: nothing was started", {
+      hint: "store one with `hal9000 auth set` (an API key; for a Claude subscription, the token `claude setup-token` prints: hal9000 auth set --oauth-token), or set ANTHROPIC_API_KEY",
+    });
+  }
+}

@@ -1,6 +1,7 @@
 /** The agent states a worker reports (see agent-state.ts). */
-export const AGENT_STATES = ["starting", "ready", "working", "waiting", "idle", "done", "exited"] as const;
-export type AgentStateName = (typeof AGENT_STATES)[number];
+import type { AgentStateName } from "../vocabulary/agent-states.js";
+
+export { AGENT_STATES, type AgentStateName } from "../vocabulary/agent-states.js";
 
 export interface AgentState {
   state: AgentStateName;

@@ -26,18 +26,18 @@ export function cliEnv(home: string, parentName: string, extra: NodeJS.ProcessEn
 }
 
 /**
- * Runs `hal9000 <args>` and resolves with its exit code and output (never rejects on exit
- * codes). A run still going after `timeoutMs` is killed: a hang shows as a signal, never as
+ * Runs `hal9000 <args>` (with `input` on its stdin, if given) and resolves with its exit code
+ * and output (never rejects on exit codes). A run still going after `timeoutMs` is killed: a hang shows as a signal, never as
  * an exit code.
  */
 export function hal9000(
   args: string[],
   env: NodeJS.ProcessEnv,
-  opts: { cwd?: string; timeoutMs?: number } = {},
+  opts: { cwd?: string; timeoutMs?: number; input?: string } = {},
 ): Promise<CliResult> {
   if (!existsSync(CLI_BIN)) throw new Error(`${CLI_BIN} is missing: run pnpm --filter @hal9000/cli build`);
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [CLI_BIN, ...args],
       {
@@ -53,6 +53,8 @@ export function hal9000(
         resolve({ code, signal, stdout, stderr });
       },
     );
+    // What a person pipes in (e.g. a secret for `auth set`), then end of input.
+    if (opts.input !== undefined) child.stdin?.end(opts.input);
   });
 }
 

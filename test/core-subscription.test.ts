@@ -10,13 +10,12 @@
  * - the host's own refreshing Claude login (--mount-claude-config): workers get its access
  *   token only; the refresh token never leaves the host, whose file stays as it was.
  */
-import { spawn as spawnChild } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chown, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { type Hal9000, TaskCredentialError } from "@hal9000/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI_BIN, cliEnv, hal9000 } from "./cli-harness.js";
+import { cliEnv, hal9000 } from "./cli-harness.js";
 import {
   type AnthropicStub,
   startStub,
@@ -39,21 +38,9 @@ let project: TempHome;
 const cli = (args: string[]) => hal9000(args, cliEnv(fleet.home.home, fleet.parentName));
 
 /** `hal9000 auth set --oauth-token` with the token on stdin, as a person pipes it in. */
-function authSet(value: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawnChild(process.execPath, [CLI_BIN, "auth", "set", "--oauth-token"], {
-      env: cliEnv(fleet.home.home, fleet.parentName),
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on("data", (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
-    child.stdin.end(`${value}\n`);
+function authSet(value: string) {
+  return hal9000(["auth", "set", "--oauth-token"], cliEnv(fleet.home.home, fleet.parentName), {
+    input: `${value}\n`,
   });
 }
 

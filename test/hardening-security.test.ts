@@ -6,7 +6,6 @@
  * could talk to. The real `claude` writes a file through its Write tool, driven by a stub of
  * the Messages API on the parent's loopback.
  */
-import { spawn as spawnChild } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chown, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -14,7 +13,7 @@ import { type Hal9000, InvalidInputError } from "@hal9000/core";
 import { saveCredential } from "@hal9000/volumes";
 import type Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI_BIN, cliEnv, hal9000 } from "./cli-harness.js";
+import { cliEnv, hal9000 } from "./cli-harness.js";
 import {
   execIn,
   readAll,
@@ -48,24 +47,9 @@ const noSecretIn = (what: string, text: string) => {
 const cli = (args: string[]) => hal9000(args, cliEnv(fleet.home.home, fleet.parentName));
 
 /** `hal9000 auth set` with the value on stdin, as a person pipes it in. */
-function authSet(
-  value: string,
-  extra: string[] = [],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawnChild(process.execPath, [CLI_BIN, "auth", "set", ...extra], {
-      env: cliEnv(fleet.home.home, fleet.parentName),
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on("data", (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
-    child.stdin.end(`${value}\n`);
+function authSet(value: string, extra: string[] = []) {
+  return hal9000(["auth", "set", ...extra], cliEnv(fleet.home.home, fleet.parentName), {
+    input: `${value}\n`,
   });
 }
 

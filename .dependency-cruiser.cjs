@@ -71,6 +71,17 @@ module.exports = {
     },
     ...wingRules,
     ...packageRules,
+    {
+      name: "cli-commands-call-the-facade",
+      comment:
+        "a command parses, calls the Hal9000 facade (ctx.open()) and prints: from @hal9000/core and @hal9000/volumes it imports types only",
+      severity: "error",
+      from: { path: "^packages/cli/src/commands/" },
+      to: {
+        path: "^packages/(core|volumes)/|^@hal9000/(core|volumes)(/|$)",
+        dependencyTypesNot: ["type-only"],
+      },
+    },
   ],
   options: {
     // Other packages are seen through their built entry points (dist): checked, not followed.

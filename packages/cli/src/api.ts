@@ -9,6 +9,8 @@ export type {
   DockerInfo,
   FleetStatus,
   McpRelayStatus,
+  McpServerInput,
+  McpServerList,
   ParentStatus,
   SpawnOptions,
   TaskEvent,
@@ -65,6 +67,9 @@ export type Hal9000Api = Pick<
   | "waitFor"
   | "exec"
   | "mcpRelay"
+  | "mcpServers"
+  | "addMcpServer"
+  | "removeMcpServer"
   | "up"
   | "imageStates"
   | "initHome"

@@ -15,9 +15,12 @@ import {
   WorkerExitedError,
 } from "@hal9000/core";
 import {
+  addMcpServer,
   credentialReport,
   credentialSource,
   forgetCredential,
+  listMcpServers,
+  removeMcpServer,
   runUp,
   storeCredential,
   type UpImage,
@@ -40,6 +43,8 @@ import type {
   FleetStatus,
   Hal9000Api,
   McpRelayStatus,
+  McpServerInput,
+  McpServerList,
   ParentStatus,
   SpawnOptions,
   TaskEvent,
@@ -363,6 +368,19 @@ class FakeHal9000 implements Hal9000Api {
         socket: `${this.layout.home}/run/mcp-relay.sock`,
       }
     );
+  }
+  /** The real mcp.json of the temp home, joined with the fake relay's report. */
+  mcpServers(): Promise<McpServerList> {
+    this.world.calls.push({ method: "mcpServers", args: [] }); // needs no Docker
+    return listMcpServers(this.layout, () => this.mcpRelay());
+  }
+  addMcpServer(name: string, server: McpServerInput, opts?: { replace?: boolean }): Promise<void> {
+    this.world.calls.push({ method: "addMcpServer", args: [name, server, opts] });
+    return addMcpServer(this.layout, name, server, opts);
+  }
+  removeMcpServer(name: string): Promise<void> {
+    this.world.calls.push({ method: "removeMcpServer", args: [name] });
+    return removeMcpServer(this.layout, name);
   }
   async status(): Promise<FleetStatus> {
     this.call("status");

@@ -49,6 +49,13 @@ import { type FleetStatus, fleetStatus, stopAllWorkers, stopWorker } from "./fle
 import { type FleetWatchOptions, watchFleet } from "./fleet/watch.js";
 import { type McpRelayStatus, mcpRelayStatus } from "./mcp/relay-status.js";
 import {
+  addMcpServer,
+  listMcpServers,
+  type McpServerInput,
+  type McpServerList,
+  removeMcpServer,
+} from "./mcp/servers.js";
+import {
   imageStates,
   type ParentStatus,
   parentStatus,
@@ -344,6 +351,21 @@ export class Hal9000 {
    */
   mcpRelay(): Promise<McpRelayStatus> {
     return mcpRelayStatus(this.layout);
+  }
+
+  /** The servers in mcp.json, each with its sessions, calls and last error, and the relay's state. */
+  mcpServers(): Promise<McpServerList> {
+    return listMcpServers(this.layout);
+  }
+
+  /** Adds a stdio server for every worker spawned from now on (`replace`: over one of that name). */
+  addMcpServer(name: string, server: McpServerInput, opts: { replace?: boolean } = {}): Promise<void> {
+    return addMcpServer(this.layout, name, server, opts);
+  }
+
+  /** Removes a relayed server; workers spawned from now on no longer get it. */
+  removeMcpServer(name: string): Promise<void> {
+    return removeMcpServer(this.layout, name);
   }
 
   /**

@@ -43,6 +43,7 @@ export type {
   RelayServerHealth,
   RelaySessionHealth,
 } from "./mcp/relay-status.js";
+export type { McpServerInfo, McpServerInput, McpServerList } from "./mcp/servers.js";
 export type { ContainerState, ParentStatus } from "./parent/parent.js";
 export type { SpawnOptions } from "./spawn/options.js";
 export type {

@@ -9,8 +9,7 @@
  * @hal9000/mcp (the MCP SDK) is loaded only by the commands that need it, and only on the host:
  * the parent's bundled CLI leaves it out.
  */
-import { mcpRelayStatus } from "@hal9000/core/internal";
-import { addMcpServers, type HomeLayout, readMcpConfig, removeMcpServer } from "@hal9000/volumes";
+import type { HomeLayout } from "@hal9000/volumes";
 import type { McpRelayStatus } from "../api.js";
 import { defineCommand, defineGroup } from "../command.js";
 import type { Context } from "../context.js";
@@ -78,35 +77,23 @@ export async function mcpAdd(args: McpAddArgs, ctx: Context): Promise<void> {
       "usage: hal9000 mcp add <name> [-e K=V] -- <command> [args…]",
     );
   }
-  const { layout } = await ctx.layoutForDiagnosis();
   const env = parseEnv(args.env);
-  const entry = { command, args: rest, ...(Object.keys(env).length > 0 ? { env } : {}) };
-  await addMcpServers(layout.home, { [args.name]: entry }, { replace: args.replace === true });
-  ctx.out.result({ added: args.name, server: entry }, () => [
+  const server = { command, args: rest, ...(Object.keys(env).length > 0 ? { env } : {}) };
+  const hal = await ctx.open();
+  await hal.addMcpServer(args.name, server, { replace: args.replace === true });
+  ctx.out.result({ added: args.name, server }, () => [
     `added MCP server ${ctx.out.style.bold(args.name)}: ${[command, ...rest].join(" ")}`,
     "  workers spawned from now on get it (start the relay: hal9000 mcp relay -d)",
   ]);
 }
 
 export async function mcpList(_args: object, ctx: Context): Promise<void> {
-  const { layout } = await ctx.layoutForDiagnosis();
-  const config = await readMcpConfig(layout.home);
-  const relay = await mcpRelayStatus(layout);
-  const servers = Object.entries(config.servers).map(([name, e]) => {
-    const h = relay.health?.servers.find((s) => s.name === name);
-    return {
-      name,
-      command: e.command,
-      args: e.args,
-      env: Object.keys(e.env),
-      sessions: h?.sessions ?? 0,
-      calls: h?.calls ?? 0,
-      ...(h?.lastError ? { lastError: h.lastError } : {}),
-    };
-  });
-  ctx.out.result({ file: config.file, servers, relay }, () => {
+  const hal = await ctx.open();
+  const list = await hal.mcpServers();
+  const { servers, relay } = list;
+  ctx.out.result(list, () => {
     const lines = renderRelay(ctx.out.style, relay);
-    if (servers.length === 0) return [...lines, `no servers in ${config.file}: add one with hal9000 mcp add`];
+    if (servers.length === 0) return [...lines, `no servers in ${list.file}: add one with hal9000 mcp add`];
     lines.push(
       ...table(
         ["NAME", "COMMAND", "SESSIONS", "CALLS", "LAST ERROR"],
@@ -124,8 +111,8 @@ export async function mcpList(_args: object, ctx: Context): Promise<void> {
 }
 
 export async function mcpRemove(args: { name: string }, ctx: Context): Promise<void> {
-  const { layout } = await ctx.layoutForDiagnosis();
-  await removeMcpServer(layout.home, args.name);
+  const hal = await ctx.open();
+  await hal.removeMcpServer(args.name);
   ctx.out.result({ removed: args.name }, () => `removed MCP server ${ctx.out.style.bold(args.name)}`);
 }
 

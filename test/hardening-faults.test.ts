@@ -9,6 +9,7 @@ import { readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConflictError, connectDocker, Hal9000, LimitReachedError, type WorkerInfo } from "@hal9000/core";
+import { dockerEngine, type Engine } from "@hal9000/core/internal";
 import type Docker from "dockerode";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { hal9000 } from "./cli-harness.js";
@@ -189,9 +190,11 @@ describe("with the real parent (its coordinator inside)", () => {
   });
 
   it("after a parent restart, the coordinator restarts its workers into the new namespace; their homes are kept", async () => {
+    // One kept worker and one --rm worker: Docker keeps the --rm one's container through a restart,
+    // except when 20.10's restart race removes it (then it is recreated under its name; tested below).
     const workers = await Promise.all(
-      range(2).map(() =>
-        hal.spawn({ command: SLEEP, project: project.home, env: { HARDENING_NOTE: "kept" } }),
+      [false, true].map((removeOnExit) =>
+        hal.spawn({ command: SLEEP, project: project.home, removeOnExit, env: { HARDENING_NOTE: "kept" } }),
       ),
     );
     for (const w of workers)
@@ -223,17 +226,22 @@ describe("with the real parent (its coordinator inside)", () => {
 
     const parentIfs = await interfaces(docker, fleet.parentName);
     expect(parentIfs).toContain("eth0");
+    const log = await coordinatorLog();
     for (const w of workers) {
       expect(await interfaces(docker, w.name)).toEqual(parentIfs);
       expect(await readFile(path.join(hal.layout.workers, w.name, "marker.txt"), "utf8")).toBe(`${w.name}\n`);
       const info = await docker.getContainer(w.name).inspect();
-      expect(info.Id).toBe(w.id); // restarted, not replaced
+      const restarted = log.includes(`worker ${w.name} restarted into the parent's network`);
+      if (w === workers[0] || restarted) {
+        expect(info.Id).toBe(w.id); // restarted, not replaced
+        expect(log).toContain(`worker ${w.name} restarted into the parent's network`);
+      } else {
+        expect(log).toContain(`Docker removed it while restarting it`);
+      }
       const record = await hal.sessions.read(w.name);
-      expect(record).toMatchObject({ id: w.id, state: "running", exitCode: null });
+      expect(record).toMatchObject({ id: info.Id, state: "running", exitCode: null });
       expect(Date.parse(record?.startedAt ?? "")).toBeGreaterThanOrEqual(Date.parse(parent.startedAt ?? ""));
     }
-    const log = await coordinatorLog();
-    for (const w of workers) expect(log).toContain(`worker ${w.name} restarted into the parent's network`);
     await hal.stopAll();
   });
 
@@ -384,6 +392,65 @@ describe("spawning under concurrency and crashes", () => {
         await interfaces(fleet.docker, fleet.parentName),
       );
       expect(await log()).toContain(`worker ${w.name} restarted into the parent's network`);
+      await hal.stopAll();
+    } finally {
+      controller.abort();
+      await running;
+    }
+  });
+
+  it("an --rm worker that Docker removes while restarting it (20.10's race) is created again: same name, home and settings", async () => {
+    // Docker's race, made certain: this engine's restart removes the container right after restarting it.
+    const real = dockerEngine(fleet.docker);
+    const racing: Engine = {
+      where: real.where,
+      socketPath: real.socketPath,
+      ping: () => real.ping(),
+      images: real.images,
+      events: (query, signal) => real.events(query, signal),
+      containers: Object.assign(Object.create(real.containers) as Engine["containers"], {
+        restart: async (ref: string, timeoutSeconds: number, what?: string) => {
+          await real.containers.restart(ref, timeoutSeconds, what);
+          await real.containers.remove(ref);
+        },
+      }),
+    };
+    const coordinator = await fleet.open({ engine: racing });
+    const w = await hal.spawn({ command: SLEEP, env: { HARDENING_NOTE: "kept" } });
+    await writeFile(path.join(hal.layout.workers, w.name, "marker.txt"), "still here\n");
+    await hal.restartParent();
+    const ns = await netns(fleet.docker, fleet.parentName);
+    const controller = new AbortController();
+    const running = coordinator.runCoordinator({ signal: controller.signal });
+    const log = () => readFile(path.join(hal.layout.logs, "coordinator.log"), "utf8").catch(() => "");
+    try {
+      const after = await waitFor(
+        "the worker created again in the parent's new namespace",
+        async () => {
+          const info = await fleet.docker
+            .getContainer(w.name)
+            .inspect()
+            .catch(() => undefined);
+          return info && info.Id !== w.id && info.State.Running && (await netns(fleet.docker, w.name)) === ns
+            ? info
+            : undefined;
+        },
+        { timeoutMs: BACK_IN_NETWORK_MS, intervalMs: 250 },
+      );
+      expect(after.HostConfig.AutoRemove).toBe(true);
+      expect(after.Config.Env).toContain("HARDENING_NOTE=kept");
+      expect(after.HostConfig.NetworkMode).toBe(`container:${(await hal.parentStatus()).id}`);
+      expect(await readFile(path.join(hal.layout.workers, w.name, "marker.txt"), "utf8")).toBe(
+        "still here\n",
+      );
+      await waitFor("its record naming the new container", async () => {
+        const r = await hal.sessions.read(w.name);
+        return r?.id === after.Id && r.state === "running";
+      });
+      expect(await log()).toContain(
+        `worker ${w.name} recreated into the parent's network (${w.id.slice(0, 12)} → ${after.Id.slice(0, 12)})`,
+      );
+      expect(await log()).toContain("Docker removed it while restarting it");
       await hal.stopAll();
     } finally {
       controller.abort();

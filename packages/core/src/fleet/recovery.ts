@@ -175,17 +175,83 @@ async function recordRunning(ctx: CoreContext, name: string, info: ContainerDeta
     .catch(() => undefined);
 }
 
-async function restartWorker(ctx: CoreContext, repair: NetworkRepair): Promise<RepairResult> {
-  // Docker keeps an --rm worker through a restart (it sets AutoRemove aside while stopping).
-  await ctx.engine.containers.restart(
-    repair.id,
-    REPAIR_STOP_TIMEOUT_SECONDS,
-    `restarting worker "${repair.name}"`,
-  );
+/**
+ * Restarts a worker into the parent's current namespace, keeping its container. Docker keeps an
+ * --rm worker through a restart by setting AutoRemove aside while stopping it, but before 23.0
+ * it puts the flag back before its exit handler looks (moby#43751): under load the worker is
+ * removed half-way. Then it is created again from what it was, under the same name.
+ */
+async function restartWorker(
+  ctx: CoreContext,
+  repair: NetworkRepair,
+  parentName: string,
+): Promise<RepairResult> {
+  const before = await inspect(ctx, repair.id);
+  if (!before) return { ...repair, ok: false, error: "it was removed meanwhile" };
+  let failure: unknown;
+  await ctx.engine.containers
+    .restart(repair.id, REPAIR_STOP_TIMEOUT_SECONDS, `restarting worker "${repair.name}"`)
+    .catch((err: unknown) => {
+      failure = err;
+    });
   const info = await inspect(ctx, repair.id);
-  if (!info) return { ...repair, ok: false, error: "it was removed meanwhile" };
-  await recordRunning(ctx, repair.name, info);
-  return { ...repair, ok: info.State.Running, newId: info.Id };
+  if (info) {
+    if (failure) throw failure;
+    await recordRunning(ctx, repair.name, info);
+    return { ...repair, ok: info.State.Running, newId: info.Id };
+  }
+  if (!before.HostConfig.AutoRemove) return { ...repair, ok: false, error: "it was removed meanwhile" };
+  return recreateRemoved(ctx, repair, before, parentName);
+}
+
+/** Creates and starts again an --rm worker that Docker removed during its restart. */
+function recreateRemoved(
+  ctx: CoreContext,
+  repair: NetworkRepair,
+  before: ContainerDetails,
+  parentName: string,
+): Promise<RepairResult> {
+  return withSpawnLock(
+    ctx.layout,
+    async () => {
+      // Under the lock: a spawn may have taken the name since, and then it is not ours to make.
+      if (await inspect(ctx, repair.name))
+        return { ...repair, ok: false, error: "it was removed meanwhile; its name is taken again" };
+      const created = await ctx.engine.containers.create(
+        recreateOptions(before, parentName),
+        `recreating worker "${repair.name}"`,
+      );
+      const fresh = await startRecreated(ctx, repair.name, created);
+      return {
+        ...repair,
+        action: "recreate",
+        reason: `${repair.reason}; Docker removed it while restarting it`,
+        ok: fresh?.State.Running ?? false,
+        newId: created,
+        ...(fresh ? {} : { error: "it was removed meanwhile" }),
+      };
+    },
+    { timeoutMs: RECREATE_LOCK_TIMEOUT_MS },
+  );
+}
+
+/** Starts a recreated worker and records it; removes it again (its record ended) if it cannot start. */
+async function startRecreated(
+  ctx: CoreContext,
+  name: string,
+  created: string,
+): Promise<ContainerDetails | undefined> {
+  try {
+    await ctx.engine.containers.start(created, `starting the recreated worker "${name}"`);
+  } catch (err) {
+    await ctx.engine.containers.remove(created).catch(() => undefined);
+    const now = new Date().toISOString();
+    await ctx.sessions.update(name, { state: "ended", finishedAt: now }).catch(() => undefined);
+    throw err;
+  }
+  const fresh = await inspect(ctx, created);
+  if (fresh) await recordRunning(ctx, name, fresh);
+  return fresh;
 }
 
 /**
@@ -231,17 +297,8 @@ async function recreateWorker(
         throw err;
       }
       await containers.remove(info.Id, `removing the old "${repair.name}"`);
-      try {
-        await containers.start(created, `starting the recreated worker "${repair.name}"`);
-      } catch (err) {
-        await containers.remove(created).catch(() => undefined);
-        const now = new Date().toISOString();
-        await ctx.sessions.update(repair.name, { state: "ended", finishedAt: now }).catch(() => undefined);
-        throw err;
-      }
-      const fresh = await inspect(ctx, created);
+      const fresh = await startRecreated(ctx, repair.name, created);
       if (!fresh) return { ...repair, ok: false, newId: created, error: "it was removed meanwhile" };
-      await recordRunning(ctx, repair.name, fresh);
       return { ...repair, ok: fresh.State.Running, newId: fresh.Id };
     },
     { timeoutMs: RECREATE_LOCK_TIMEOUT_MS },
@@ -273,7 +330,7 @@ export async function repairWorkerNetworks(ctx: CoreContext, log: RepairLog): Pr
   const restarts = await Promise.all(
     plan
       .filter((r) => r.action === "restart")
-      .map((r) => restartWorker(ctx, r).catch((err) => failed(r, err))),
+      .map((r) => restartWorker(ctx, r, parent.name).catch((err) => failed(r, err))),
   );
   const recreations: RepairResult[] = [];
   for (const r of plan.filter((x) => x.action === "recreate")) {
@@ -285,7 +342,7 @@ export async function repairWorkerNetworks(ctx: CoreContext, log: RepairLog): Pr
       log.info(
         r.action === "restart"
           ? `worker ${r.name} restarted into the parent's network`
-          : `worker ${r.name} recreated into the parent's network (${r.id.slice(0, 12)} → ${r.newId?.slice(0, 12)})`,
+          : `worker ${r.name} recreated into the parent's network (${r.id.slice(0, 12)} → ${r.newId?.slice(0, 12)}): ${r.reason}`,
       );
     } else log.error(`could not ${r.action} worker ${r.name}: ${r.error ?? "it is not running afterwards"}`);
   }

@@ -118,6 +118,8 @@ export function syncRecord(
       const exitCode = Number.parseInt(attrs.exitCode ?? "", 10);
       const message = `worker ${name} exited with code ${attrs.exitCode ?? "?"}`;
       if (!record) return { message };
+      // Already ended (removed, or marked so by a task that saw its exit): a late die changes nothing.
+      if (record.state === "ended") return { message };
       return {
         patch: { state: "exited", exitCode: Number.isNaN(exitCode) ? null : exitCode, finishedAt: at },
         message,

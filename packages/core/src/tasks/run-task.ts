@@ -8,7 +8,7 @@
  * STOP_GRACE_SECONDS) and rejects with TaskAbortedError / TaskTimeoutError; a credential the
  * API refuses (or none at all) stops it at once and rejects with TaskCredentialError.
  */
-import type { TaskOutcome, TaskRecord } from "@hal9000/volumes";
+import type { SessionRecord, TaskOutcome, TaskRecord } from "@hal9000/volumes";
 import { commitBranch } from "../branches/operations.js";
 import type { CoreContext } from "../context/context.js";
 import type { Engine } from "../engine/engine.js";
@@ -30,7 +30,9 @@ export const STOP_GRACE_SECONDS = 2;
 const QUEUE_POLL_MS = 1000;
 /** After the exit, how long Claude's last lines may take to arrive. */
 const DRAIN_MS = 2000;
-/** Checks that the task's end stays in its session record (see recordTask). */
+/** How long the coordinator may take to mark the task's container exited or ended (see recordTask). */
+const COORDINATOR_WAIT_MS = 5000;
+/** Without it: checks that the task's end stays in its session record. */
 const RECORD_ROUNDS = 10;
 const RECORD_CHECK_MS = 150;
 
@@ -278,6 +280,7 @@ async function execute(
     lines.end();
     (stream as { destroy?: () => void }).destroy?.();
     events.push({ type: "exit", exitCode: code });
+    log("task worker %s exited with code %s", name, code);
 
     const outcome = decideOutcome(stop, final, code, name, plain);
     await finish(ctx, container, name, keep, outcome, final, code);
@@ -448,6 +451,7 @@ async function finish(
       log("removing task worker %s: %s", name, (err as Error).message);
     }
   }
+  log("task worker %s %s", name, keep ? "kept" : "removed");
   const finishedAt = new Date().toISOString();
   const task: TaskRecord = {
     outcome: outcome.outcome,
@@ -456,19 +460,36 @@ async function finish(
     finishedAt,
     message: outcome.message,
   };
-  await recordTask(ctx, name, { state: keep ? "exited" : "ended", exitCode: code, task });
+  await recordTask(ctx, container.id, name, { state: keep ? "exited" : "ended", exitCode: code, task });
 }
 
 /**
  * The coordinator in the parent marks the same record when the container dies and when it is
  * removed, in another process: a write of its that read the record before ours would drop the
- * task. So: write, and check again until the record has held it for one round.
+ * task. Its last write for a container is the end of it (exited for a kept one, ended once
+ * removed) and it handles a container's events in order, so: wait until the record says that,
+ * then write. Without a coordinator that answers in time, write, and check again until the
+ * record has held it for one round.
  */
 async function recordTask(
   ctx: CoreContext,
+  id: string,
   name: string,
   patch: { state: "exited" | "ended"; exitCode: number | null; task: TaskRecord },
 ): Promise<void> {
+  try {
+    const seen = await coordinatorEnded(ctx, id, name, patch.state);
+    if (seen === "gone") return;
+    if (seen !== "timeout") {
+      await ctx.sessions.update(name, { ...patch, finishedAt: seen.finishedAt ?? patch.task.finishedAt });
+      log("recorded the end of task worker %s", name);
+      return;
+    }
+    log("no coordinator marked task worker %s %s; writing its record and checking it", name, patch.state);
+  } catch (err) {
+    log("could not record the end of task worker %s: %s", name, (err as Error).message);
+    return;
+  }
   let held = 0;
   for (let round = 0; round < RECORD_ROUNDS && held < 2; round++) {
     try {
@@ -487,6 +508,25 @@ async function recordTask(
       return;
     }
     await new Promise((r) => setTimeout(r, RECORD_CHECK_MS));
+  }
+}
+
+/** Waits (reading the record) until the coordinator has written `state` for container `id`. */
+async function coordinatorEnded(
+  ctx: CoreContext,
+  id: string,
+  name: string,
+  state: "exited" | "ended",
+): Promise<SessionRecord | "gone" | "timeout"> {
+  const deadline = Date.now() + COORDINATOR_WAIT_MS;
+  let delay = 5;
+  for (;;) {
+    const current = await ctx.sessions.read(name);
+    if (!current || current.id !== id) return "gone"; // a new container of that name owns it now
+    if (current.state === state) return current;
+    if (Date.now() >= deadline) return "timeout";
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(delay * 2, 50);
   }
 }
 

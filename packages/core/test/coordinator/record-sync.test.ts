@@ -114,6 +114,13 @@ describe("syncRecord", () => {
     });
   });
 
+  it("die after the record ended (a replay, or a task that recorded its end first): the state stays ended", () => {
+    const ended = record({ state: "ended", exitCode: 0, finishedAt: "2023-11-14T22:00:00.000Z" });
+    const sync = syncRecord(workerEvent("die", { ...workerAttrs, exitCode: "0" }), ended, undefined, PARENT);
+    expect(sync.patch).toBeUndefined();
+    expect(sync.message).toBe("worker w1 exited with code 0");
+  });
+
   it("destroy: ends the record, keeping the time it finished", () => {
     const finished = record({ state: "exited", finishedAt: "2023-11-14T22:00:00.000Z" });
     expect(syncRecord(workerEvent("destroy"), finished, undefined, PARENT).patch).toEqual({

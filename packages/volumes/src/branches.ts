@@ -4,7 +4,7 @@
  * belongs to. Both live under HAL9000_HOME, so they outlive the container, a parent restart and a
  * reboot; only `hal9000 discard` removes them (`volumes clean` keeps them: they may hold work).
  */
-import { mkdir, readdir, rm } from "node:fs/promises";
+import { lstat, mkdir, readdir, rm } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { writeFileAtomic } from "./atomic-write.js";
 import { VolumesError } from "./errors.js";
@@ -164,6 +164,11 @@ export class BranchStore {
 
   async remove(name: string): Promise<void> {
     await rm(branchRecordPath(this.layout, name), { force: true });
+  }
+
+  /** Whether anything is at the worker's checkout path (a checkout left from before). */
+  async hasCheckout(name: string): Promise<boolean> {
+    return (await lstat(checkoutPath(this.layout, name)).catch(() => undefined)) !== undefined;
   }
 
   /** Removes the checkout directory (symlinks inside are removed, never followed). */

@@ -12,6 +12,17 @@ export {
   checkoutsDirPath,
 } from "./branches.js";
 export {
+  type CheckoutGitDirKind,
+  checkoutGitDirKind,
+  checkoutIndexDraft,
+  chownCheckout,
+  copyIntoCheckout,
+  installCheckoutIndex,
+  readCheckoutHead,
+  writeCheckoutAlternates,
+  writeCheckoutRef,
+} from "./checkout-files.js";
+export {
   CONFIG_FILE_NAME,
   checkConfig,
   configFilePath,

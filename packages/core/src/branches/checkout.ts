@@ -6,10 +6,16 @@
  * write into the user's repository. Nothing of the user's working tree, index or HEAD is touched:
  * the only change in the user's repository is the new branch ref.
  */
-import { execFile } from "node:child_process";
-import { lstat, writeFile } from "node:fs/promises";
-import path from "node:path";
-import { type BranchRecord, BranchStore, checkoutPath, type HomeLayout, withLock } from "@hal9000/volumes";
+import {
+  type BranchRecord,
+  BranchStore,
+  checkoutPath,
+  chownCheckout,
+  copyIntoCheckout,
+  type HomeLayout,
+  withLock,
+  writeCheckoutAlternates,
+} from "@hal9000/volumes";
 import type { Owner } from "../context/host-paths.js";
 import { ConflictError } from "../vocabulary/errors.js";
 import { git } from "./git.js";
@@ -24,7 +30,7 @@ import {
   resolveCommit,
   type UserRepo,
 } from "./repo.js";
-import { copyWorktreeIncludes } from "./worktree-include.js";
+import { worktreeIncludeFiles } from "./worktree-include.js";
 
 export interface BranchRequest {
   /** The project directory the user gave (inside a git repository). */
@@ -68,7 +74,7 @@ export async function planBranch(
   const store = new BranchStore(layout);
   if (
     (await store.read(req.worker).catch(() => undefined)) !== undefined ||
-    (await exists(checkoutPath(layout, req.worker)))
+    (await store.hasCheckout(req.worker))
   ) {
     throw new ConflictError(`worker "${req.worker}" still has a checkout from before`, {
       hint: `look at it with \`hal9000 diff ${req.worker}\`, then remove it with \`hal9000 discard ${req.worker}\`, or choose another name`,
@@ -76,12 +82,6 @@ export async function planBranch(
   }
   return { repo, worker: req.worker, branch, baseRef, base };
 }
-
-const exists = (p: string) =>
-  lstat(p).then(
-    () => true,
-    () => false,
-  );
 
 /** The user's identity, copied into the checkout so a worker's own `git commit` is the user's too. */
 async function identity(repo: UserRepo): Promise<{ name?: string; email?: string }> {
@@ -92,22 +92,6 @@ async function identity(repo: UserRepo): Promise<{ name?: string; email?: string
   const name = await get("user.name");
   const email = await get("user.email");
   return { ...(name ? { name } : {}), ...(email ? { email } : {}) };
-}
-
-/** One `chown -R` (a single process walks the tree far faster than one awaited call per file). */
-function chownTree(dir: string, owner: Owner): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      "chown",
-      ["-R", "--no-dereference", `${owner.uid}:${owner.gid}`, "--", dir],
-      (err, _out, stderr) =>
-        err
-          ? reject(
-              new Error(`chown -R ${owner.uid}:${owner.gid} ${dir} failed: ${stderr.trim() || err.message}`),
-            )
-          : resolve(),
-    );
-  });
 }
 
 /**
@@ -138,14 +122,15 @@ export async function prepareBranch(
     const objects = await objectDirs(repo.commonDir);
     const co = { cwd: checkout, env: repo.env };
     await git(["init", "-q", "--template=", checkout], { cwd: repo.top, env: repo.env });
-    await writeFile(path.join(checkout, ".git", "objects", "info", "alternates"), `${objects[0]}\n`);
+    // objectDirs starts with the repository's own; git follows that one's alternates itself.
+    await writeCheckoutAlternates(checkout, objects[0] as string);
     const who = await identity(repo);
     if (who.name) await git(["config", "user.name", who.name], co);
     if (who.email) await git(["config", "user.email", who.email], co);
     // Parallel checkout (one worker per core): most of a big checkout is writing files.
     await git(["-c", "checkout.workers=0", "checkout", "-q", "-b", branch, base], co);
-    const included = await copyWorktreeIncludes(repo, checkout);
-    if (owner && process.getuid?.() === 0) await chownTree(checkout, owner);
+    const included = await copyIntoCheckout(checkout, repo.top, await worktreeIncludeFiles(repo));
+    if (owner && process.getuid?.() === 0) await chownCheckout(checkout, owner);
     const record: BranchRecord = {
       schemaVersion: 1,
       worker,

@@ -8,10 +8,18 @@
  *  - reads the checkout's files as a work tree of the user's own repository, with a temporary
  *    index (`git --git-dir=<user's> --work-tree=<checkout>`), so the user's config applies.
  */
-import { chown, lstat, mkdir, mkdtemp, readFile, rename, rm, stat } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type BranchRecord, writeFileAtomic } from "@hal9000/volumes";
+import {
+  type BranchRecord,
+  checkoutGitDirKind,
+  checkoutIndexDraft,
+  installCheckoutIndex,
+  isVolumesError,
+  readCheckoutHead,
+  writeCheckoutRef,
+} from "@hal9000/volumes";
 import { ConflictError, InvalidInputError, NotFoundError } from "../vocabulary/errors.js";
 import { git, gitOut } from "./git.js";
 import {
@@ -30,13 +38,13 @@ const QUIET = ["-c", "gc.auto=0", "-c", "maintenance.auto=false", "-c", "core.fs
 
 async function checkoutGitDir(rec: BranchRecord): Promise<string> {
   const dir = path.join(rec.checkout, ".git");
-  const st = await lstat(dir).catch(() => undefined);
-  if (!st) {
+  const kind = await checkoutGitDirKind(rec.checkout);
+  if (kind === "missing") {
     throw new NotFoundError(`the checkout of worker "${rec.worker}" is gone (${rec.checkout})`, {
       hint: `remove what is left with \`hal9000 discard ${rec.worker}\``,
     });
   }
-  if (!st.isDirectory()) {
+  if (kind !== "directory") {
     throw new InvalidInputError(`${dir} is not a directory: the worker replaced its repository`, {
       hint: `look at the checkout yourself; \`hal9000 discard ${rec.worker}\` removes it`,
     });
@@ -153,8 +161,8 @@ const SAFE_REF = /^refs\/heads\/(?!.*(?:^|\/)\.)(?!.*\.\.)[A-Za-z0-9._/-]+$/;
 
 /**
  * After hal9000 committed the worker's edits as `commit`: the checkout's branch and index move
- * there too, so the worker (and the next diff) see a clean tree. Written with plain file renames
- * after checking no path component is a symlink; the worker's own git is never run.
+ * there too, so the worker (and the next diff) see a clean tree. Written as plain files
+ * (@hal9000/volumes' checkout files, which follow no symlink); the worker's own git is never run.
  */
 export async function advanceCheckout(
   repo: UserRepo,
@@ -162,54 +170,37 @@ export async function advanceCheckout(
   from: string,
   commit: string,
 ): Promise<void> {
-  const gitDir = await checkoutGitDir(rec);
-  const headFile = path.join(gitDir, "HEAD");
-  const headSt = await lstat(headFile).catch(() => undefined);
-  if (!headSt?.isFile()) throw unsafe(rec, "HEAD is not a regular file");
-  const head = (await readFile(headFile, "utf8")).trim();
-  let refFile = headFile;
+  await checkoutGitDir(rec);
+  const head = await readCheckoutHead(rec.checkout);
+  if (head === undefined) throw unsafe(rec, "HEAD is not a regular file");
+  let ref = "HEAD";
   if (head.startsWith("ref: ")) {
-    const ref = head.slice(5);
+    ref = head.slice(5);
     if (!SAFE_REF.test(ref)) throw unsafe(rec, `HEAD names an unusual ref ${JSON.stringify(ref)}`);
-    refFile = path.join(gitDir, ...ref.split("/"));
-    await mkdirsNoSymlinks(gitDir, path.dirname(refFile), rec);
   }
-  const owner = await stat(rec.checkout);
-  const ownIt = async (p: string) => {
-    if (process.getuid?.() === 0) await chown(p, owner.uid, owner.gid).catch(() => undefined);
-  };
   const now = await fetchCheckoutHead(repo, rec);
   if (now !== from)
     throw new ConflictError(`worker "${rec.worker}" committed while hal9000 was committing`, {
       hint: "retry: its new commits are kept",
     });
-  await writeFileAtomic(refFile, `${commit}\n`, { mode: 0o644 });
-  await ownIt(refFile);
-  // The index: the user's git writes it (via a lock file and a rename), for the checkout's files.
-  const tmp = path.join(gitDir, `index.hal9000-${process.pid}`);
-  await rm(tmp, { force: true });
+  try {
+    await writeCheckoutRef(rec.checkout, ref, commit);
+  } catch (err) {
+    if (isVolumesError(err) && err.code === "UNSAFE_PATH") throw unsafe(rec, err.message);
+    throw err;
+  }
+  // The index: the user's git writes it (to a draft that then replaces it), for the checkout's files.
+  const draft = await checkoutIndexDraft(rec.checkout);
   const g = (args: string[]) =>
     git([...QUIET, `--git-dir=${repo.commonDir}`, `--work-tree=${rec.checkout}`, ...args], {
       cwd: rec.checkout,
       env: repo.env,
-      extraEnv: { GIT_INDEX_FILE: tmp },
+      extraEnv: { GIT_INDEX_FILE: draft },
       okCodes: [1],
     });
   await g(["read-tree", commit]);
   await g(["update-index", "-q", "--refresh"]);
-  await rename(tmp, path.join(gitDir, "index"));
-  await ownIt(path.join(gitDir, "index"));
-}
-
-async function mkdirsNoSymlinks(root: string, dir: string, rec: BranchRecord): Promise<void> {
-  const rel = path.relative(root, dir);
-  let p = root;
-  for (const part of rel.split(path.sep).filter(Boolean)) {
-    p = path.join(p, part);
-    const st = await lstat(p).catch(() => undefined);
-    if (!st) await mkdir(p);
-    else if (!st.isDirectory()) throw unsafe(rec, `${p} is not a directory`);
-  }
+  await installCheckoutIndex(rec.checkout, draft);
 }
 
 function unsafe(rec: BranchRecord, why: string): ConflictError {

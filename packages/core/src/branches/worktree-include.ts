@@ -1,9 +1,10 @@
 /**
  * `.worktreeinclude` (Claude Code's convention): gitignore-syntax patterns naming files git
  * ignores that a fresh checkout still needs (`.env`, local config). A file is copied when it
- * matches a pattern AND is ignored by git; tracked files come with the branch anyway.
+ * matches a pattern AND is ignored by git; tracked files come with the branch anyway. The copying
+ * is @hal9000/volumes' (copyIntoCheckout): the checkout is under HAL9000_HOME.
  */
-import { chmod, copyFile, lstat, mkdir } from "node:fs/promises";
+import { lstat } from "node:fs/promises";
 import path from "node:path";
 import { git, splitZ } from "./git.js";
 import { run, type UserRepo } from "./repo.js";
@@ -26,21 +27,4 @@ export async function worktreeIncludeFiles(repo: UserRepo): Promise<string[]> {
     okCodes: [1],
   });
   return splitZ(ignored.stdout).sort();
-}
-
-/** Copies those files (regular files only, modes kept) from the user's tree into the checkout. */
-export async function copyWorktreeIncludes(repo: UserRepo, checkout: string): Promise<string[]> {
-  const copied: string[] = [];
-  for (const rel of await worktreeIncludeFiles(repo)) {
-    const from = path.join(repo.top, rel);
-    const st = await lstat(from).catch(() => undefined);
-    if (!st?.isFile()) continue;
-    const to = path.join(checkout, rel);
-    if (!to.startsWith(`${checkout}${path.sep}`)) continue;
-    await mkdir(path.dirname(to), { recursive: true });
-    await copyFile(from, to);
-    await chmod(to, st.mode & 0o777);
-    copied.push(rel);
-  }
-  return copied;
 }

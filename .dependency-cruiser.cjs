@@ -52,6 +52,47 @@ const packageRules = PACKAGES.slice(0, -1).map(([folder, name], i) => {
   };
 });
 
+/**
+ * Issue 8 §3: only @hal9000/volumes touches the file system under HAL9000_HOME; core decides and
+ * calls it. So no file of core imports node:fs, except these, which touch only paths outside the
+ * home (type-only imports do not count).
+ */
+const CORE_FS_OUTSIDE_HOME = [
+  // Docker's own configuration: ~/.docker contexts, TLS certificates, ssh keys and known_hosts.
+  "engine/connection.ts",
+  "engine/endpoint.ts",
+  "engine/known-hosts.ts",
+  "engine/ssh.ts",
+  // The user's project directory (resolveProject) and the owner of a given path.
+  "context/host-paths.ts",
+  // The host's ~/.claude for mountClaudeConfig (read, never written).
+  "worker/host-claude-config.ts",
+  // The user's own git repository (its objects' alternates, its working tree).
+  "branches/repo.ts",
+  "branches/merge.ts",
+];
+/**
+ * Files that still touch the home themselves: each is to move its file work into volumes, and
+ * leaves this list when it does. Never add a file here; the list only shrinks.
+ */
+const CORE_FS_UNDER_HOME_TO_MOVE = [
+  // A worker's checkout under HAL9000_HOME/checkouts and its branch state (H2, issue 8 §3).
+  "branches/checkout.ts",
+  "branches/state.ts",
+  "branches/worktree-include.ts",
+  // Whether a worker's home existed before the spawn (spawn/spawn.ts).
+  "spawn/spawn.ts",
+  // The size of a worker's events.jsonl; the watchers of the session records and state folders.
+  "terminal/agent.ts",
+  "fleet/agent-watch.ts",
+  "fleet/watch.ts",
+  // The owner of HAL9000_HOME, for the stored credential.
+  "auth.ts",
+];
+const coreFsAllowed = [...CORE_FS_OUTSIDE_HOME, ...CORE_FS_UNDER_HOME_TO_MOVE].map((f) =>
+  f.replace(/[.]/g, "[.]"),
+);
+
 module.exports = {
   forbidden: [
     {
@@ -68,6 +109,14 @@ module.exports = {
       severity: "error",
       from: { pathNot: `${CORE}engine/` },
       to: { path: "(^|/)node_modules/(@types/)?dockerode/" },
+    },
+    {
+      name: "core-no-fs-under-home",
+      comment:
+        "only @hal9000/volumes touches files under HAL9000_HOME: core decides what and calls volumes (files that touch only paths outside the home are listed in .dependency-cruiser.cjs)",
+      severity: "error",
+      from: { path: CORE, pathNot: `${CORE}(${coreFsAllowed.join("|")})$` },
+      to: { dependencyTypes: ["core"], dependencyTypesNot: ["type-only"], path: "^(node:)?fs(/promises)?$" },
     },
     ...wingRules,
     ...packageRules,

@@ -9,14 +9,10 @@ import {
   guessCredentialKind,
   type HomeLayout,
   removeCredential,
+  removeWorkerCredentials,
   saveCredential,
 } from "@hal9000/volumes";
-import {
-  CREDENTIAL_ENV,
-  type CredentialSource,
-  removeWorkerCredentials,
-  resolveCredential,
-} from "./worker/credential.js";
+import { CREDENTIAL_ENV, type CredentialSource, resolveCredential } from "./worker/credential.js";
 
 export interface CredentialReport {
   /** Whether one is stored in HAL9000_HOME, its kind and file; never its value. */

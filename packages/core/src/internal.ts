@@ -155,27 +155,12 @@ export {
   exitCodeFromStatus,
 } from "./worker/agent-state.js";
 export {
-  CLAUDE_HOST_CONFIG_PATH,
-  CLAUDE_STATE_ENTRIES,
-  type ClaudeHomeOptions,
-  prepareClaudeHome,
-} from "./worker/claude-home.js";
-export {
-  API_KEY_HELPER,
+  assertCanHandOver,
   CREDENTIAL_ENV,
-  CREDENTIAL_MOUNT_PATH,
   type CredentialSource,
-  claudeSettingsWith,
-  credentialFileContent,
-  OAUTH_MOUNT_PATH,
   pickCredential,
-  pruneWorkerCredentials,
-  removeWorkerCredential,
-  removeWorkerCredentials,
   type WorkerCredential,
   withoutCredentialEnv,
-  workerSecretsDir,
-  workerSecretsRoot,
 } from "./worker/credential.js";
 export { type ExecOptions, type ExecResult, execInWorker, MAX_EXEC_OUTPUT_BYTES } from "./worker/exec.js";
 export {
@@ -185,13 +170,6 @@ export {
   DOCKER_SOCKET_PATHS,
   dockerSocketProblem,
 } from "./worker/guard.js";
-export {
-  HOOK_EVENTS,
-  HOOK_SCRIPT,
-  HOOK_SCRIPT_PATH,
-  settingsWithoutStateHooks,
-  settingsWithStateHooks,
-} from "./worker/hooks.js";
 export { ACTIVE_STATES, type WorkerInfo } from "./worker/info.js";
 export { limitsFromHostConfig, type WorkerLimitsInfo } from "./worker/limits.js";
 export { type LogOptions, workerLogPath } from "./worker/logs.js";

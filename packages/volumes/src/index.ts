@@ -180,6 +180,42 @@ export {
   writeSpawnIntent,
   writeStopAllMarker,
 } from "./spawn-state.js";
+export {
+  CLAUDE_STATE_ENTRIES,
+  type ClaudeHomeOptions,
+  claudeSettingsWith,
+  prepareClaudeHome,
+} from "./worker-home/claude-home.js";
+export { identityFiles, WORKER_USER_NAME, writeIdentityFiles } from "./worker-home/identity.js";
+export {
+  API_KEY_HELPER,
+  CLAUDE_HOST_CONFIG_PATH,
+  CREDENTIAL_MOUNT_PATH,
+  OAUTH_MOUNT_PATH,
+  WORKER_CLAUDE_DIR,
+  WORKER_HOME_PATH,
+  WORKSPACE_PATH,
+} from "./worker-home/mounts.js";
+export { type FileOwner, ownedDir, readSettings, writeOwnedFile } from "./worker-home/owned-files.js";
+export { type PreparedWorkerHome, prepareWorkerHome, type WorkerHomePlan } from "./worker-home/prepare.js";
+export {
+  credentialFileContent,
+  ensureWorkerSecretsDir,
+  pruneWorkerCredentials,
+  removeWorkerCredential,
+  removeWorkerCredentials,
+  type WorkerCredentialFile,
+  workerSecretsDir,
+  workerSecretsRoot,
+  writeWorkerCredential,
+} from "./worker-home/secrets.js";
+export {
+  HOOK_EVENTS,
+  HOOK_SCRIPT,
+  HOOK_SCRIPT_PATH,
+  settingsWithoutStateHooks,
+  settingsWithStateHooks,
+} from "./worker-home/state-hooks.js";
 export { createWorkerHome, removeWorkerHome, workerHomePath } from "./worker-homes.js";
 export {
   clearHookState,

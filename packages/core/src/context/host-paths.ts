@@ -5,8 +5,8 @@ import { InvalidInputError } from "../vocabulary/errors.js";
 /** Where things live inside hal9000's containers. */
 export const PARENT_HOME_PATH = "/root/.hal9000";
 export const CONTAINER_SOCKET_PATH = "/var/run/docker.sock";
-export const WORKSPACE_PATH = "/workspace";
-export const WORKER_HOME_PATH = "/home/worker";
+/** The project's and the worker home's mount points are the home package's (worker-home/mounts.ts). */
+export { WORKER_HOME_PATH, WORKSPACE_PATH } from "@hal9000/volumes";
 /** Set in the parent container: the host path of the HAL9000_HOME mounted at PARENT_HOME_PATH. */
 export const HOST_HOME_ENV = "HAL9000_HOST_HOME";
 

@@ -9,9 +9,14 @@
  * file, private to the worker's UID, in a home no other worker mounts: never in the environment.
  */
 import path from "node:path";
-import { ensureMcpWorkerToken, type HomeLayout, readMcpConfig } from "@hal9000/volumes";
+import {
+  ensureMcpWorkerToken,
+  type HomeLayout,
+  readMcpConfig,
+  readSettings,
+  writeOwnedFile,
+} from "@hal9000/volumes";
 import { type Owner, ownerOf } from "../context/host-paths.js";
-import { readSettings, writeOwnedFile } from "../worker/credential.js";
 import { MCP_RELAY_HOST, MCP_RELAY_PORT } from "./forwarder.js";
 
 /** Every relayed server's URL starts with this: how hal9000 knows its own entries. */

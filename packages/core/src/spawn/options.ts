@@ -1,4 +1,10 @@
-import { CONFIG_KEYS, type Hal9000Config, parseDockerSize, parseImage } from "@hal9000/volumes";
+import {
+  CLAUDE_HOST_CONFIG_PATH,
+  CONFIG_KEYS,
+  type Hal9000Config,
+  parseDockerSize,
+  parseImage,
+} from "@hal9000/volumes";
 import type { Owner } from "../context/host-paths.js";
 import { WORKER_HOME_PATH, WORKSPACE_PATH } from "../context/host-paths.js";
 import type { ContainerCreateOptions, MountSettings } from "../engine/engine.js";
@@ -14,7 +20,6 @@ import {
   LABEL_WORKER_HOME,
 } from "../vocabulary/labels.js";
 import { validateContainerName } from "../vocabulary/names.js";
-import { CLAUDE_HOST_CONFIG_PATH } from "../worker/claude-home.js";
 import { withoutCredentialEnv } from "../worker/credential.js";
 import { assertWorkerIsolation, DOCKER_ENV_NAMES } from "../worker/guard.js";
 import { FALLBACK_WORKER_USER } from "../worker/user.js";

@@ -16,6 +16,7 @@ import {
   clearSpawnIntent,
   type HomeLayout,
   readSpawnIntent as readIntentFile,
+  removeWorkerCredential,
   removeWorkerHome,
   type SessionRecord,
   SPAWN_INTENT_FILE,
@@ -27,7 +28,6 @@ import type { CoreContext } from "../context/context.js";
 import type { ContainerDetails } from "../engine/engine.js";
 import { isWorkerOf } from "../vocabulary/labels.js";
 import { logFor } from "../vocabulary/log.js";
-import { removeWorkerCredential } from "../worker/credential.js";
 import { listWorkerContainers } from "../worker/list.js";
 
 const log = logFor("orphans");

@@ -3,23 +3,22 @@
  * runs as, which credential it gets and how, whether the host's Claude config comes along,
  * and which Docker socket paths must never reach it.
  */
-import { removeMcpWorkerToken } from "@hal9000/volumes";
+import {
+  prepareWorkerHome,
+  pruneWorkerCredentials,
+  removeMcpWorkerToken,
+  removeWorkerCredential,
+  type WorkerHomePlan,
+} from "@hal9000/volumes";
 import type { CoreContext } from "../context/context.js";
 import { type Owner, ownerOf, type ProjectDir, toHostPath } from "../context/host-paths.js";
 import { prepareWorkerMcp, RELAY_WORKER_ENV } from "../mcp/worker-mcp.js";
 import { hostSocketPath } from "../parent/parent.js";
 import { logFor } from "../vocabulary/log.js";
-import { prepareClaudeHome, resolveHostClaudeConfig } from "../worker/claude-home.js";
-import {
-  pruneWorkerCredentials,
-  removeWorkerCredential,
-  resolveCredential,
-  type WorkerCredential,
-  writeWorkerCredential,
-} from "../worker/credential.js";
+import { assertCanHandOver, resolveCredential, type WorkerCredential } from "../worker/credential.js";
 import { assertNotDockerSocket } from "../worker/guard.js";
+import { resolveHostClaudeConfig } from "../worker/host-claude-config.js";
 import { hostLoginCredential } from "../worker/host-login.js";
-import { writeIdentityFiles } from "../worker/identity.js";
 import { callerUser, workerUser } from "../worker/user.js";
 import type { CredentialMount, IdentityMounts, SpawnOptions } from "./options.js";
 
@@ -50,6 +49,8 @@ export async function resolveWorkerSecurity(
   const credential =
     (await resolveCredential(ctx.layout, ctx.env, opts.env)) ??
     (claudeConfig === undefined ? undefined : await hostLoginCredential(claudeConfig));
+  // Decided here, before anything is written: whether this process may give the worker its file.
+  if (credential) assertCanHandOver(user);
   const security: WorkerSecurity = { user, dockerSockets };
   if (credential) security.credential = credential;
   if (claudeConfig !== undefined) security.claudeConfig = claudeConfig;
@@ -64,10 +65,26 @@ function containerExists(ctx: CoreContext, name: string): Promise<boolean> {
   );
 }
 
+/** What the worker's home gets, as data for @hal9000/volumes' prepareWorkerHome (pure). */
+export function workerHomePlan(
+  name: string,
+  security: WorkerSecurity,
+  opts: { trustWorkspace: boolean },
+): WorkerHomePlan {
+  const plan: WorkerHomePlan = { name, user: security.user, trustWorkspace: opts.trustWorkspace };
+  if (security.credential) {
+    const { source: _, ...file } = security.credential;
+    plan.credential = file;
+  }
+  if (security.claudeConfig !== undefined) plan.hostConfig = security.claudeConfig;
+  return plan;
+}
+
 /**
- * Writes the worker's credential file and prepares its ~/.claude (in its home, already
- * created). Returns the credential mount, the environment the files call for (relayed MCP
- * servers) and how to remove what was written.
+ * Prepares the worker's files (in its home, already created): volumes writes what the plan
+ * says (credential copy, ~/.claude, identity files), then the worker's side of the MCP relay.
+ * Returns the mounts, the environment the files call for (relayed MCP servers) and how to
+ * remove what was written.
  */
 export async function prepareWorkerFiles(
   ctx: CoreContext,
@@ -93,38 +110,35 @@ export async function prepareWorkerFiles(
     await pruneWorkerCredentials(ctx.layout, inUse).catch((err: unknown) =>
       log("pruning worker credentials: %s", (err as Error).message),
     );
-    let credential: CredentialMount | undefined;
+    if (!security.credential) await cleanup();
+    const home = await prepareWorkerHome(
+      ctx.layout,
+      workerHomePlan(name, security, { trustWorkspace: ctx.config.workerTrustWorkspace }),
+    );
     if (security.credential) {
-      const written = await writeWorkerCredential(ctx.layout, name, security.credential, security.user);
-      credential = { source: toHostPath(ctx.paths, written.file), target: written.target };
       log(
         "worker %s gets the %s (%s) as a read-only file",
         name,
         security.credential.kind,
         security.credential.source,
       );
-    } else {
-      await cleanup();
     }
-    await prepareClaudeHome({
-      home: homeLocal,
-      user: security.user,
-      credential: security.credential?.kind,
-      hostConfig: security.claudeConfig,
-      trustWorkspace: ctx.config.workerTrustWorkspace,
-    });
     const mcp = await prepareWorkerMcp(ctx.layout, name, homeLocal, security.user);
     if (mcp.relayed.length > 0)
       log("worker %s gets the relayed MCP servers %s", name, mcp.relayed.join(", "));
     if (mcp.shadowed.length > 0)
       log("worker %s keeps its own MCP servers named %s (not relayed)", name, mcp.shadowed.join(", "));
-    const written = await writeIdentityFiles(ctx.layout, name, security.user);
     const identity = {
-      passwd: toHostPath(ctx.paths, written.passwd),
-      group: toHostPath(ctx.paths, written.group),
+      passwd: toHostPath(ctx.paths, home.identity.passwd),
+      group: toHostPath(ctx.paths, home.identity.group),
     };
     const env = mcp.relayed.length > 0 ? { ...RELAY_WORKER_ENV } : {};
-    return credential ? { credential, identity, env, cleanup } : { identity, env, cleanup };
+    if (!home.credential) return { identity, env, cleanup };
+    const credential = {
+      source: toHostPath(ctx.paths, home.credential.file),
+      target: home.credential.target,
+    };
+    return { credential, identity, env, cleanup };
   } catch (err) {
     await cleanup();
     throw err;

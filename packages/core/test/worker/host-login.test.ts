@@ -1,8 +1,8 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { credentialFileContent } from "@hal9000/volumes";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { credentialFileContent } from "../../src/worker/credential.js";
 import { accessOnlyLogin, hostLoginCredential } from "../../src/worker/host-login.js";
 
 const NOW = Date.parse("2026-12-01T12:00:00Z");

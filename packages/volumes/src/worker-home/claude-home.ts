@@ -11,25 +11,20 @@
  * directory read-only at ~/.claude itself also runs (measured: `claude -p` copes), but then
  * Claude can save no session, and hal9000 could not add its apiKeyHelper; links keep both.
  * settings.json is a copy of the host's (or the worker's own), with hal9000's apiKeyHelper when
- * it hands over an API key and hal9000's state hooks (hooks.ts) beside the user's own hooks.
+ * it hands over an API key and hal9000's state hooks (state-hooks.ts) beside the user's own hooks.
  */
-import { lchown, lstat, readdir, realpath, rm, stat, symlink } from "node:fs/promises";
-import { homedir } from "node:os";
+import { lchown, lstat, readdir, rm, symlink } from "node:fs/promises";
 import path from "node:path";
+import type { CredentialKind } from "../credentials.js";
+import { WORKER_EVENTS_FILE, WORKER_STATE_DIR, WORKER_STATE_FILE } from "../worker-state.js";
+import { API_KEY_HELPER, CLAUDE_HOST_CONFIG_PATH, WORKSPACE_PATH } from "./mounts.js";
+import { type FileOwner, isRoot, ownedDir, readSettings, writeOwnedFile } from "./owned-files.js";
 import {
-  type CredentialKind,
-  WORKER_EVENTS_FILE,
-  WORKER_STATE_DIR,
-  WORKER_STATE_FILE,
-} from "@hal9000/volumes";
-import { type Owner, type PathContext, WORKER_HOME_PATH, WORKSPACE_PATH } from "../context/host-paths.js";
-import { InvalidInputError } from "../vocabulary/errors.js";
-import { claudeSettingsWith, ownedDir, readSettings, writeOwnedFile } from "./credential.js";
-import { assertNotDockerSocket } from "./guard.js";
-import { HOOK_SCRIPT, HOOK_SCRIPT_PATH, settingsWithoutStateHooks, settingsWithStateHooks } from "./hooks.js";
-
-/** Where the host's ~/.claude is mounted (read-only) with mountClaudeConfig. */
-export const CLAUDE_HOST_CONFIG_PATH = `${WORKER_HOME_PATH}/.claude-host`;
+  HOOK_SCRIPT,
+  HOOK_SCRIPT_PATH,
+  settingsWithoutStateHooks,
+  settingsWithStateHooks,
+} from "./state-hooks.js";
 
 /** Entries of ~/.claude that Claude writes while it works: never linked to the read-only host copy. */
 export const CLAUDE_STATE_ENTRIES: ReadonlySet<string> = new Set([
@@ -59,34 +54,6 @@ export const CLAUDE_STATE_ENTRIES: ReadonlySet<string> = new Set([
 const SETTINGS = "settings.json";
 const CREDENTIALS = ".credentials.json";
 
-/**
- * The host directory to mount for mountClaudeConfig: $CLAUDE_CONFIG_DIR, else ~/.claude of
- * the caller. Only from the host: inside the parent the host's home is not visible.
- */
-export async function resolveHostClaudeConfig(
-  paths: PathContext,
-  env: NodeJS.ProcessEnv,
-  sockets: readonly string[] = [],
-): Promise<string> {
-  if (paths.insideParent) {
-    throw new InvalidInputError("mounting the host's Claude config works only when spawning from the host", {
-      hint: "run `hal9000 spawn --mount-claude-config` on the host, not inside the parent",
-    });
-  }
-  const dir = env.CLAUDE_CONFIG_DIR || path.join(env.HOME || homedir(), ".claude");
-  let real: string;
-  try {
-    real = await realpath(dir);
-    if (!(await stat(real)).isDirectory()) throw new Error("not a directory");
-  } catch {
-    throw new InvalidInputError(`no Claude config directory at ${dir}`, {
-      hint: "run claude once on the host (it creates ~/.claude), set CLAUDE_CONFIG_DIR, or leave out --mount-claude-config",
-    });
-  }
-  assertNotDockerSocket("Claude config", real, sockets);
-  return real;
-}
-
 async function lstatOrUndefined(p: string) {
   try {
     return await lstat(p);
@@ -96,10 +63,8 @@ async function lstatOrUndefined(p: string) {
   }
 }
 
-const isRoot = () => process.getuid?.() === 0;
-
 /** A symlink at `at` to `target` (a path inside the worker), replacing an earlier symlink only. */
-async function link(at: string, target: string, user: Owner): Promise<void> {
+async function link(at: string, target: string, user: FileOwner): Promise<void> {
   const s = await lstatOrUndefined(at);
   if (s && !s.isSymbolicLink()) return; // the worker's own file or directory: keep it
   if (s) await rm(at, { force: true });
@@ -107,10 +72,21 @@ async function link(at: string, target: string, user: Owner): Promise<void> {
   if (isRoot()) await lchown(at, user.uid, user.gid);
 }
 
+/** settings.json in the worker's Claude home, with hal9000's apiKeyHelper set or cleared. */
+export function claudeSettingsWith(existing: unknown, useHelper: boolean): Record<string, unknown> {
+  const settings: Record<string, unknown> =
+    existing !== null && typeof existing === "object" && !Array.isArray(existing)
+      ? { ...(existing as Record<string, unknown>) }
+      : {};
+  if (useHelper) settings.apiKeyHelper = API_KEY_HELPER;
+  else if (settings.apiKeyHelper === API_KEY_HELPER) delete settings.apiKeyHelper;
+  return settings;
+}
+
 export interface ClaudeHomeOptions {
   /** Local path of the worker's home (mounted at /home/worker). */
   home: string;
-  user: Owner;
+  user: FileOwner;
   /** The credential the worker gets, if any. */
   credential?: CredentialKind;
   /** Local path of the host's Claude config to link in (mountClaudeConfig). */
@@ -122,7 +98,7 @@ export interface ClaudeHomeOptions {
 }
 
 /** The state hook's script in the worker's home, and no state left by an earlier worker of the name. */
-async function prepareStateHook(home: string, user: Owner): Promise<void> {
+async function prepareStateHook(home: string, user: FileOwner): Promise<void> {
   const dir = path.join(home, WORKER_STATE_DIR);
   await ownedDir(dir, user, 0o755);
   await rm(path.join(dir, WORKER_STATE_FILE), { force: true });
@@ -191,7 +167,7 @@ export async function prepareClaudeHome(opts: ClaudeHomeOptions): Promise<void> 
  */
 async function markOnboarded(
   home: string,
-  user: Owner,
+  user: FileOwner,
   opts: { onboarded: boolean; trustWorkspace: boolean },
 ): Promise<void> {
   const file = path.join(home, ".claude.json");

@@ -2,9 +2,13 @@ import { lstat, mkdir, mkdtemp, readFile, readlink, rm, writeFile } from "node:f
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { pathContext } from "../../src/context/host-paths.js";
-import { prepareClaudeHome, resolveHostClaudeConfig } from "../../src/worker/claude-home.js";
-import { HOOK_EVENTS, HOOK_SCRIPT_PATH, settingsWithoutStateHooks } from "../../src/worker/hooks.js";
+import { claudeSettingsWith, prepareClaudeHome } from "../../src/worker-home/claude-home.js";
+import { API_KEY_HELPER } from "../../src/worker-home/mounts.js";
+import {
+  HOOK_EVENTS,
+  HOOK_SCRIPT_PATH,
+  settingsWithoutStateHooks,
+} from "../../src/worker-home/state-hooks.js";
 
 let dir: string;
 let home: string;
@@ -172,21 +176,17 @@ describe("prepareClaudeHome", () => {
   });
 });
 
-describe("resolveHostClaudeConfig", () => {
-  it("is $CLAUDE_CONFIG_DIR or ~/.claude, and must exist", async () => {
-    const paths = pathContext(dir, {}, dir);
-    expect(await resolveHostClaudeConfig(paths, { CLAUDE_CONFIG_DIR: host })).toBe(host);
-    await mkdir(path.join(dir, "h", ".claude"), { recursive: true });
-    expect(await resolveHostClaudeConfig(paths, { HOME: path.join(dir, "h") })).toBe(
-      path.join(dir, "h", ".claude"),
-    );
-    await expect(resolveHostClaudeConfig(paths, { HOME: path.join(dir, "nobody") })).rejects.toThrow(
-      /no Claude config directory at/,
-    );
+describe("claudeSettingsWith", () => {
+  it("adds hal9000's apiKeyHelper, keeping the rest", () => {
+    expect(claudeSettingsWith({ model: "opus", apiKeyHelper: "other" }, true)).toEqual({
+      model: "opus",
+      apiKeyHelper: API_KEY_HELPER,
+    });
+    expect(claudeSettingsWith(undefined, true)).toEqual({ apiKeyHelper: "cat /run/hal9000/credential" });
   });
 
-  it("is refused inside the parent, where the host's home is not visible", async () => {
-    const paths = pathContext("/root/.hal9000", { HAL9000_HOST_HOME: "/home/u/.hal9000" }, "/");
-    await expect(resolveHostClaudeConfig(paths, {})).rejects.toThrow(/only when spawning from the host/);
+  it("removes only its own helper when there is no key to hand over", () => {
+    expect(claudeSettingsWith({ apiKeyHelper: API_KEY_HELPER, a: 1 }, false)).toEqual({ a: 1 });
+    expect(claudeSettingsWith({ apiKeyHelper: "vault read" }, false)).toEqual({ apiKeyHelper: "vault read" });
   });
 });

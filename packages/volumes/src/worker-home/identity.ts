@@ -2,12 +2,14 @@
  * A name for the worker's UID: the images have no user for the host UID a worker runs as, so
  * a shell says "I have no name!" and `whoami` fails. hal9000 writes a passwd and a group file
  * per worker (the image's system accounts plus `worker` for its UID:GID, home /home/worker)
- * next to its credential, and mounts them read-only over /etc/passwd and /etc/group.
+ * next to its credential, and core mounts them read-only over /etc/passwd and /etc/group.
  */
 import path from "node:path";
-import { type HomeLayout, writeFileAtomic } from "@hal9000/volumes";
-import { type Owner, WORKER_HOME_PATH } from "../context/host-paths.js";
-import { ensureWorkerSecretsDir } from "./credential.js";
+import { writeFileAtomic } from "../atomic-write.js";
+import type { HomeLayout } from "../home.js";
+import { WORKER_HOME_PATH } from "./mounts.js";
+import type { FileOwner } from "./owned-files.js";
+import { ensureWorkerSecretsDir } from "./secrets.js";
 
 /** The worker's user name in its shell. */
 export const WORKER_USER_NAME = "worker";
@@ -77,7 +79,7 @@ const BASE_GROUP = [
 const idOf = (line: string) => Number(line.split(":")[2]);
 
 /** /etc/passwd and /etc/group for a worker running as `user` (pure). */
-export function identityFiles(user: Owner): { passwd: string; group: string } {
+export function identityFiles(user: FileOwner): { passwd: string; group: string } {
   const passwd = BASE_PASSWD.filter((l) => idOf(l) !== user.uid && !l.startsWith(`${WORKER_USER_NAME}:`));
   passwd.push(`${WORKER_USER_NAME}:x:${user.uid}:${user.gid}:hal9000 worker:${WORKER_HOME_PATH}:/bin/bash`);
   const group = BASE_GROUP.filter((l) => idOf(l) !== user.gid);
@@ -89,7 +91,7 @@ export function identityFiles(user: Owner): { passwd: string; group: string } {
 export async function writeIdentityFiles(
   layout: HomeLayout,
   name: string,
-  user: Owner,
+  user: FileOwner,
 ): Promise<{ passwd: string; group: string }> {
   const dir = await ensureWorkerSecretsDir(layout, name);
   const files = identityFiles(user);

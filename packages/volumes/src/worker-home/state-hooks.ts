@@ -1,11 +1,11 @@
 /**
- * Claude Code hooks that record a worker's state (see @hal9000/volumes worker-state.ts): one
+ * Claude Code hooks that record a worker's state (the format of ../worker-state.ts): one
  * POSIX sh script in the worker's home, called by every hook event with the state it means.
  * hal9000 merges its hooks into the worker's settings.json next to the user's own: theirs stay,
  * in their order, and an earlier spawn's hal9000 entries are replaced, never doubled.
  */
-import { WORKER_EVENTS_FILE, WORKER_STATE_DIR, WORKER_STATE_FILE } from "@hal9000/volumes";
-import { WORKER_HOME_PATH } from "../context/host-paths.js";
+import { WORKER_EVENTS_FILE, WORKER_STATE_DIR, WORKER_STATE_FILE } from "../worker-state.js";
+import { WORKER_HOME_PATH } from "./mounts.js";
 
 /** Where the script is, inside the worker. */
 export const HOOK_SCRIPT_PATH = `${WORKER_HOME_PATH}/${WORKER_STATE_DIR}/state-hook.sh`;

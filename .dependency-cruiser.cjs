@@ -67,19 +67,18 @@ const CORE_FS_OUTSIDE_HOME = [
   "context/host-paths.ts",
   // The host's ~/.claude for mountClaudeConfig (read, never written).
   "worker/host-claude-config.ts",
-  // The user's own git repository (its objects' alternates, its working tree).
+  // The user's own git repository (its objects' alternates, its working tree, its .worktreeinclude).
   "branches/repo.ts",
   "branches/merge.ts",
+  "branches/worktree-include.ts",
+  // A temporary git index in the OS temp directory.
+  "branches/state.ts",
 ];
 /**
  * Files that still touch the home themselves: each is to move its file work into volumes, and
  * leaves this list when it does. Never add a file here; the list only shrinks.
  */
 const CORE_FS_UNDER_HOME_TO_MOVE = [
-  // A worker's checkout under HAL9000_HOME/checkouts and its branch state (H2, issue 8 §3).
-  "branches/checkout.ts",
-  "branches/state.ts",
-  "branches/worktree-include.ts",
   // Whether a worker's home existed before the spawn (spawn/spawn.ts).
   "spawn/spawn.ts",
   // The size of a worker's events.jsonl; the watchers of the session records and state folders.

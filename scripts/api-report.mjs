@@ -39,6 +39,22 @@ for (const dir of packages) {
   } else console.error(`api-report: ${report} ${result.apiReportChanged ? "updated" : "up to date"}`);
 }
 
+// A public signature may name only public types: one from another package's internal subpath
+// (`@hal9000/core/internal`) would leak a type with no stability promise into this package's API.
+for (const dir of packages) {
+  const name = JSON.parse(readFileSync(join(root, dir, "package.json"), "utf8")).name.split("/")[1];
+  const report = `docs/api/${name}.api.md`;
+  if (!existsSync(join(root, report))) continue;
+  for (const line of readFileSync(join(root, report), "utf8").split(/\r?\n/)) {
+    const m = /^import .* from '(@hal9000\/[^/']+\/internal)';$/.exec(line);
+    if (m) {
+      console.error(`api-report: ${report}: its public API names a type from ${m[1]}: ${line}`);
+      console.error("  use (or export) a public type of that package instead");
+      process.exitCode = 1;
+    }
+  }
+}
+
 // docs/contracts.md lists every report: a package whose report it does not name is a drift too.
 const contracts = readFileSync(join(root, "docs/contracts.md"), "utf8");
 for (const dir of packages) {

@@ -1,6 +1,12 @@
 import type { Readable } from "node:stream";
-import { BuildFailedError, DockerUnavailableError, dockerEngine } from "@hal9000/core";
-import { type BuildMessage, type Dockerode, engineMessage, logFor } from "@hal9000/core/internal";
+import {
+  BuildFailedError,
+  type BuildMessage,
+  type Dockerode,
+  DockerUnavailableError,
+  dockerEngine,
+} from "@hal9000/core";
+import { engineMessage, logFor } from "@hal9000/core/internal";
 import { packContext } from "./build-context.js";
 import { interpretBuildMessage } from "./build-stream.js";
 import { currentImageId, removeReplacedImage } from "./replaced-image.js";

@@ -1,26 +1,17 @@
-import { type BuildMessage, JsonLineSplitter } from "@hal9000/core/internal";
+import type { BuildMessage } from "@hal9000/core";
 
 /**
  * The daemon's /build response is newline-delimited JSON, split across chunks at any
  * byte. A failing step does not fail the HTTP request: it arrives as an `errorDetail` /
  * `error` message in the stream (dockerode's followProgress ignores it), so every
- * message is read here.
+ * message is read here. Core's engine client splits the stream into messages (a line that is
+ * not JSON comes as `stream`, so it stays visible).
  */
 export type BuildOutput =
   | { kind: "step"; message: string }
   | { kind: "log"; message: string }
   | { kind: "image-id"; id: string }
   | { kind: "error"; message: string; code?: number };
-
-/**
- * Splits a chunked JSON-lines stream into messages (core's one splitter, also used for
- * events); a line that is not JSON (a proxy's error page, say) stays visible as output.
- */
-export class BuildStreamParser extends JsonLineSplitter<BuildMessage> {
-  constructor() {
-    super((line) => ({ stream: line }));
-  }
-}
 
 /** What one daemon message means for the caller. */
 export function interpretBuildMessage(msg: BuildMessage): BuildOutput[] {

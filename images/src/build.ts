@@ -1,7 +1,13 @@
 import { access, constants, rm, stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { dockerEngine, HAL9000_VERSION, InvalidInputError, LABEL_VERSION } from "@hal9000/core";
-import { type Dockerode, logFor } from "@hal9000/core/internal";
+import {
+  type Dockerode,
+  dockerEngine,
+  HAL9000_VERSION,
+  InvalidInputError,
+  LABEL_VERSION,
+} from "@hal9000/core";
+import { logFor } from "@hal9000/core/internal";
 import { isImageReference } from "@hal9000/volumes";
 import { prepareContext } from "./build-context.js";
 import { buildContextDir } from "./build-context-dir.js";

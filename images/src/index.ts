@@ -2,12 +2,7 @@ export { type BuildOptions, type BuiltImage, buildImages } from "./build.js";
 export { type ContextInputs, packContext, prepareContext } from "./build-context.js";
 export { type BuiltContext, buildContextDir, type ContextBuildOptions } from "./build-context-dir.js";
 export type { BuildEvent } from "./build-event.js";
-export {
-  type BuildMessage,
-  type BuildOutput,
-  BuildStreamParser,
-  interpretBuildMessage,
-} from "./build-stream.js";
+export { type BuildMessage, type BuildOutput, interpretBuildMessage } from "./build-stream.js";
 export { claudeCachePath, resolveCacheDir } from "./cache-dir.js";
 export {
   CLAUDE_PACKAGE,
@@ -36,7 +31,7 @@ export {
   LABEL_REVISION,
   packageRoot,
 } from "./images.js";
-export { type IntegrityHash, parseIntegrity, verifyIntegrity } from "./integrity.js";
+export { type IntegrityAlgorithm, type IntegrityHash, parseIntegrity, verifyIntegrity } from "./integrity.js";
 export { sourceRevision } from "./revision.js";
 export { type ImageSize, imageSizeReport, type SizeReport } from "./size-report.js";
 export { extractPackageFile } from "./tarball.js";

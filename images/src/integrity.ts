@@ -2,8 +2,8 @@ import { createHash, type Hash, timingSafeEqual } from "node:crypto";
 import { BuildFailedError, InvalidInputError } from "@hal9000/core";
 
 /** Subresource Integrity algorithms we accept, strongest first. sha1 (old npm shasum) is refused. */
-const ALGORITHMS = ["sha512", "sha384", "sha256"] as const;
-export type IntegrityAlgorithm = (typeof ALGORITHMS)[number];
+export type IntegrityAlgorithm = "sha512" | "sha384" | "sha256";
+const ALGORITHMS: readonly IntegrityAlgorithm[] = ["sha512", "sha384", "sha256"];
 
 export interface IntegrityHash {
   algorithm: IntegrityAlgorithm;

@@ -1,5 +1,5 @@
-import { dockerEngine, type Engine, LABEL_VERSION } from "@hal9000/core";
-import type { Dockerode, ImageDetails } from "@hal9000/core/internal";
+import { type Dockerode, dockerEngine, type Engine, LABEL_VERSION } from "@hal9000/core";
+import type { ImageDetails } from "@hal9000/core/internal";
 import {
   BASE_IMAGE,
   IMAGE_TARGETS,

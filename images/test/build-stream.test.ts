@@ -1,9 +1,8 @@
 import { Readable } from "node:stream";
-import { BuildFailedError } from "@hal9000/core";
-import type { Dockerode } from "@hal9000/core/internal";
+import { BuildFailedError, type BuildMessage, type Dockerode, dockerEngine } from "@hal9000/core";
 import { describe, expect, it } from "vitest";
 import { buildContextDir } from "../src/build-context-dir.js";
-import { BuildStreamParser, interpretBuildMessage } from "../src/build-stream.js";
+import { interpretBuildMessage } from "../src/build-stream.js";
 import { tempDir } from "./helpers.js";
 
 // What dockerd 20.10's classic builder sends for a Dockerfile whose RUN exits 3.
@@ -21,14 +20,24 @@ const SUCCEEDING = [
   '{"stream":"Successfully built 0123456789ab\\n"}\n{"stream":"Successfully tagged t:1\\n"}',
 ];
 
-const interpretAll = (chunks: string[]) => {
-  const parser = new BuildStreamParser();
-  return [...chunks.flatMap((c) => parser.push(c)), ...parser.end()].flatMap(interpretBuildMessage);
+/** The daemon's chunks as core's engine client splits them, each message interpreted. */
+const interpretAll = async (chunks: string[]) => {
+  const { docker } = cannedDocker(chunks);
+  const messages: BuildMessage[] = [];
+  const stream = await dockerEngine(docker).images.build(Readable.from([]), {
+    tag: "t:1",
+    dockerfile: "Dockerfile",
+    buildargs: {},
+    labels: {},
+    noCache: false,
+  });
+  for await (const m of stream) messages.push(m);
+  return messages.flatMap(interpretBuildMessage);
 };
 
 describe("build stream", () => {
-  it("reassembles messages split across chunks and sorts steps from other output", () => {
-    const out = interpretAll(SUCCEEDING);
+  it("reassembles messages split across chunks and sorts steps from other output", async () => {
+    const out = await interpretAll(SUCCEEDING);
     expect(out.filter((o) => o.kind === "step").map((o) => (o as { message: string }).message)).toEqual([
       "Step 1/2 : FROM debian:bookworm-slim",
       "Step 2/2 : LABEL a=b",
@@ -41,8 +50,8 @@ describe("build stream", () => {
     expect(out.some((o) => o.kind === "error")).toBe(false);
   });
 
-  it("turns errorDetail into an error carrying the daemon's message and code", () => {
-    const out = interpretAll(FAILING);
+  it("turns errorDetail into an error carrying the daemon's message and code", async () => {
+    const out = await interpretAll(FAILING);
     expect(out.at(-1)).toEqual({
       kind: "error",
       code: 3,
@@ -51,15 +60,15 @@ describe("build stream", () => {
     expect(out).toContainEqual({ kind: "log", message: "doomed" });
   });
 
-  it("takes the image id from 'Successfully built' when no aux message came", () => {
-    expect(interpretAll(['{"stream":"Successfully built 0123456789ab\\n"}\n'])).toContainEqual({
+  it("takes the image id from 'Successfully built' when no aux message came", async () => {
+    expect(await interpretAll(['{"stream":"Successfully built 0123456789ab\\n"}\n'])).toContainEqual({
       kind: "image-id",
       id: "0123456789ab",
     });
   });
 
-  it("keeps a line that is not JSON visible instead of dropping it", () => {
-    expect(interpretAll(["<html>bad gateway</html>\n"])).toEqual([
+  it("keeps a line that is not JSON visible instead of dropping it", async () => {
+    expect(await interpretAll(["<html>bad gateway</html>\n"])).toEqual([
       { kind: "log", message: "<html>bad gateway</html>" },
     ]);
   });

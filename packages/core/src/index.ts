@@ -20,10 +20,15 @@ export type {
   WorkerChanges,
 } from "./branches/operations.js";
 export type { CoordinatorOptions } from "./coordinator/coordinator.js";
-export { connectDocker, type DockerConnectOptions, type DockerInfo } from "./engine/docker.js";
+export {
+  connectDocker,
+  type DockerConnectOptions,
+  type DockerInfo,
+  type Dockerode,
+} from "./engine/docker.js";
 // The engine it speaks to.
 export { dockerEngine } from "./engine/docker-engine.js";
-export type { Engine, EngineInfo } from "./engine/engine.js";
+export type { BuildMessage, Engine, EngineInfo } from "./engine/engine.js";
 export {
   type AgentStateChange,
   WAIT_UNTIL,

@@ -92,7 +92,7 @@ export {
   relayPid,
 } from "./mcp/relay-status.js";
 export { addMcpServer, listMcpServers, removeMcpServer } from "./mcp/servers.js";
-export { RELAY_URL_PREFIX, type WorkerMcpResult, withRelayedServers } from "./mcp/worker-mcp.js";
+export { RELAY_URL_PREFIX, type WorkerMcpResult } from "./mcp/worker-mcp.js";
 export {
   type ContainerState,
   forwardedConfigEnv,

@@ -199,6 +199,12 @@ export {
 export { type FileOwner, ownedDir, readSettings, writeOwnedFile } from "./worker-home/owned-files.js";
 export { type PreparedWorkerHome, prepareWorkerHome, type WorkerHomePlan } from "./worker-home/prepare.js";
 export {
+  type RelayedServers,
+  type RelayedServersResult,
+  withRelayedServers,
+  writeRelayedServers,
+} from "./worker-home/relayed-servers.js";
+export {
   credentialFileContent,
   ensureWorkerSecretsDir,
   pruneWorkerCredentials,

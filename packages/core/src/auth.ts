@@ -2,12 +2,12 @@
  * The Anthropic credential workers get, as the facade offers it (`hal9000 auth set|status|remove`
  * and `up`'s check call these): volumes keeps the file, core decides what a worker gets.
  */
-import { stat } from "node:fs/promises";
 import {
   type CredentialKind,
   credentialStatus,
   guessCredentialKind,
   type HomeLayout,
+  homeOwner,
   removeCredential,
   removeWorkerCredentials,
   saveCredential,
@@ -44,11 +44,7 @@ export async function storeCredential(
   const value = input.value.trim();
   const kind = input.kind ?? guessCredentialKind(value) ?? "api-key";
   // As root (sudo), the file still belongs to whoever owns HAL9000_HOME.
-  const owner = await stat(layout.home).then(
-    (s) => ({ uid: s.uid, gid: s.gid }),
-    () => undefined,
-  );
-  return saveCredential(layout, { kind, value, owner });
+  return saveCredential(layout, { kind, value, owner: await homeOwner(layout) });
 }
 
 /** Removes the stored credential and every worker's copy of it. */

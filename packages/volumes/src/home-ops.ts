@@ -87,6 +87,12 @@ const notADirectory = (path: string) =>
     hint: `move it aside (mv ${path} ${path}.bak), then run \`hal9000 volumes init\` again`,
   });
 
+/** Who owns HAL9000_HOME (the files hal9000 makes for that user are theirs); undefined when it does not exist. */
+export async function homeOwner(layout: HomeLayout): Promise<{ uid: number; gid: number } | undefined> {
+  const s = await stat(layout.home).catch(() => undefined);
+  return s && { uid: s.uid, gid: s.gid };
+}
+
 /** Create whatever is missing; idempotent; never overwrites an existing hal9000.conf. */
 export async function initHome(layout: HomeLayout): Promise<{ created: string[] }> {
   const dirs = dirsOf(layout);

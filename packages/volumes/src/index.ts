@@ -75,11 +75,13 @@ export {
   type HomeDirStatus,
   type HomeProblem,
   type HomeStatus,
+  homeOwner,
   homeStatus,
   initHome,
   VOLUME_ROLE_LABEL,
   type VolumeClient,
 } from "./home-ops.js";
+export { type HomeWatch, watchHome } from "./home-watch.js";
 export {
   isOwned,
   isWorkerOf,
@@ -222,12 +224,13 @@ export {
   settingsWithoutStateHooks,
   settingsWithStateHooks,
 } from "./worker-home/state-hooks.js";
-export { createWorkerHome, removeWorkerHome, workerHomePath } from "./worker-homes.js";
+export { createWorkerHome, removeWorkerHome, workerHomeExists, workerHomePath } from "./worker-homes.js";
 export {
   clearHookState,
   HOOK_STATES,
   type HookRecord,
   type HookState,
+  hookEventsSize,
   parseHookRecord,
   readHookEvents,
   readHookState,

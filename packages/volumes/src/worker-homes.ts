@@ -1,5 +1,5 @@
 /** workers/<name>/: one private Claude home per worker, bind-mounted into its container. */
-import { chmod, chown, mkdir, rm } from "node:fs/promises";
+import { chmod, chown, mkdir, rm, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { VolumesError } from "./errors.js";
 import type { HomeLayout } from "./home.js";
@@ -29,6 +29,14 @@ export async function createWorkerHome(
   await chmod(path, 0o700); // mkdir's mode is filtered by the umask; an existing dir keeps its old mode
   if (owner && process.getuid?.() === 0) await chown(path, owner.uid, owner.gid);
   return path;
+}
+
+/** Whether workers/<name>/ is there (a stale home of an earlier worker, or one being reused). */
+export async function workerHomeExists(layout: HomeLayout, name: string): Promise<boolean> {
+  return stat(workerHomePath(layout, name)).then(
+    () => true,
+    () => false,
+  );
 }
 
 export async function removeWorkerHome(layout: HomeLayout, name: string): Promise<void> {

@@ -7,7 +7,7 @@
  *    "tool":"Write","lastTool":"Write","message":null,"sessionId":"…"}
  * The hooks are plain POSIX sh (the ultramin worker has no jq), so the host reads leniently.
  */
-import { open, rm } from "node:fs/promises";
+import { open, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { HomeLayout } from "./home.js";
 import { readTextIfExists } from "./read-text.js";
@@ -73,6 +73,14 @@ export function parseHookRecord(text: string): HookRecord | undefined {
 export async function readHookState(layout: HomeLayout, name: string): Promise<HookRecord | undefined> {
   const text = await readTextIfExists(workerStatePaths(layout, name).state);
   return text === undefined ? undefined : parseHookRecord(text.trim());
+}
+
+/** The size of a worker's events.jsonl: where a reader that wants only what comes next starts (0: none yet). */
+export async function hookEventsSize(layout: HomeLayout, name: string): Promise<number> {
+  return stat(workerStatePaths(layout, name).events).then(
+    (s) => s.size,
+    () => 0,
+  );
 }
 
 /**

@@ -1,7 +1,15 @@
 import { mkdir, readdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createWorkerHome, homeLayout, removeWorkerHome, workerHomePath } from "../src/index.js";
+import {
+  createWorkerHome,
+  homeLayout,
+  homeOwner,
+  hookEventsSize,
+  removeWorkerHome,
+  workerHomeExists,
+  workerHomePath,
+} from "../src/index.js";
 import { tempDir } from "./temp-dir.js";
 
 describe("worker homes", () => {
@@ -47,4 +55,33 @@ describe("worker homes", () => {
       expect(await readdir(layout.workers)).toEqual(["keep"]);
     },
   );
+});
+
+describe("what a spawn asks of a worker's home", () => {
+  it("says whether workers/<name>/ is there", async () => {
+    const layout = homeLayout(await tempDir());
+    expect(await workerHomeExists(layout, "w1")).toBe(false);
+    await createWorkerHome(layout, "w1");
+    expect(await workerHomeExists(layout, "w1")).toBe(true);
+    await removeWorkerHome(layout, "w1");
+    expect(await workerHomeExists(layout, "w1")).toBe(false);
+    await expect(workerHomeExists(layout, "../x")).rejects.toThrow(/would leave its directory/);
+  });
+
+  it("knows the size of events.jsonl (0 before any hook fired)", async () => {
+    const layout = homeLayout(await tempDir());
+    expect(await hookEventsSize(layout, "w2")).toBe(0);
+    const home = await createWorkerHome(layout, "w2");
+    await mkdir(join(home, ".hal9000"));
+    await writeFile(join(home, ".hal9000", "events.jsonl"), '{"state":"ready"}\n');
+    expect(await hookEventsSize(layout, "w2")).toBe(18);
+  });
+
+  it("knows who owns HAL9000_HOME, and nobody before it exists", async () => {
+    const layout = homeLayout(join(await tempDir(), "home"));
+    expect(await homeOwner(layout)).toBeUndefined();
+    await mkdir(layout.home);
+    const s = await stat(layout.home);
+    expect(await homeOwner(layout)).toEqual({ uid: s.uid, gid: s.gid });
+  });
 });

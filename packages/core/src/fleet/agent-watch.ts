@@ -4,8 +4,7 @@
  * parent: polling works on both, inotify would not see writes made in another mount
  * namespace everywhere); the container list says which workers exist and which exited.
  */
-import { stat } from "node:fs/promises";
-import { readHookEvents, workerStatePaths } from "@hal9000/volumes";
+import { hookEventsSize, readHookEvents } from "@hal9000/volumes";
 import type { CoreContext } from "../context/context.js";
 import { WAIT_UNTIL, type WaitUntil } from "../vocabulary/agent-states.js";
 import { Hal9000Error, InvalidInputError, NotFoundError } from "../vocabulary/errors.js";
@@ -87,7 +86,7 @@ async function* followAgentStates(
       let t = tracked.get(name);
       if (!t) {
         // First sight: its current state, then what its hooks append from here on.
-        const end = await eventsSize(ctx, name);
+        const end = await hookEventsSize(ctx.layout, name);
         const state = await agentStateOf(ctx, name, container);
         t = { offset: end, last: key(state), state };
         tracked.set(name, t);
@@ -133,13 +132,6 @@ async function* followAgentStates(
     firstRound = false;
     await sleep(WATCH_POLL_MS, opts.signal);
   }
-}
-
-async function eventsSize(ctx: CoreContext, name: string): Promise<number> {
-  return stat(workerStatePaths(ctx.layout, name).events).then(
-    (s) => s.size,
-    () => 0,
-  );
 }
 
 function change(name: string, state: AgentState): AgentStateChange {

@@ -1,8 +1,5 @@
-import { type FSWatcher, watch as watchFiles } from "node:fs";
-import { readdir } from "node:fs/promises";
-import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { WORKER_STATE_DIR } from "@hal9000/volumes";
+import { watchHome } from "@hal9000/volumes";
 import type { CoreContext } from "../context/context.js";
 import { LABEL_PARENT, LABEL_ROLE } from "../vocabulary/labels.js";
 
@@ -28,23 +25,17 @@ export interface FleetWatchOptions {
 export async function watchFleet(ctx: CoreContext, opts: FleetWatchOptions): Promise<void> {
   const { signal } = opts;
   const parent = ctx.config.parentName;
-  const stateDirs = new StateDirWatchers(ctx.layout.workers, signal);
+  // The home's files (volumes watches them): session records, state folders, opts.files.
+  const home = watchHome(ctx.layout, { signal, files: opts.files, onChange: () => changed() });
   const changed = coalesce(
     async () => {
-      await stateDirs.refresh(changed);
+      await home.refresh();
       await opts.onChange();
     },
     opts.coalesceMs ?? 150,
     signal,
     opts.onError,
   );
-  const watchers = [ctx.layout.sessions, ...(opts.files ?? [])].flatMap((path) => {
-    try {
-      return [watchFiles(path, { signal }, changed)];
-    } catch {
-      return []; // not there (yet): Docker events still count
-    }
-  });
   changed();
   let delay = 500;
   try {
@@ -68,47 +59,7 @@ export async function watchFleet(ctx: CoreContext, opts: FleetWatchOptions): Pro
       delay = Math.min(delay * 2, 10_000);
     }
   } finally {
-    for (const w of watchers) w.close();
-    stateDirs.close();
-  }
-}
-
-/**
- * One watcher per worker's state folder (workers/<name>/.hal9000, where its hooks write state.json
- * and events.jsonl). A worker's folder exists before its container starts, so the refresh after
- * its Docker event finds it; a folder that goes away drops its watcher.
- */
-class StateDirWatchers {
-  readonly #watchers = new Map<string, FSWatcher>();
-  constructor(
-    private readonly workers: string,
-    private readonly signal: AbortSignal,
-  ) {}
-
-  async refresh(onChange: () => void): Promise<void> {
-    const names = await readdir(this.workers).catch(() => [] as string[]);
-    for (const name of names) {
-      if (this.#watchers.has(name) || this.signal.aborted) continue;
-      try {
-        const w = watchFiles(
-          path.join(this.workers, name, WORKER_STATE_DIR),
-          { signal: this.signal },
-          onChange,
-        );
-        w.on("error", () => {
-          w.close();
-          this.#watchers.delete(name);
-        });
-        this.#watchers.set(name, w);
-      } catch {
-        // no state folder (yet): a later refresh tries again
-      }
-    }
-  }
-
-  close(): void {
-    for (const w of this.#watchers.values()) w.close();
-    this.#watchers.clear();
+    home.close();
   }
 }
 

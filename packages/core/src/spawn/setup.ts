@@ -4,6 +4,7 @@
  * and which Docker socket paths must never reach it.
  */
 import {
+  homeOwner,
   prepareWorkerHome,
   pruneWorkerCredentials,
   removeMcpWorkerToken,
@@ -11,7 +12,7 @@ import {
   type WorkerHomePlan,
 } from "@hal9000/volumes";
 import type { CoreContext } from "../context/context.js";
-import { type Owner, ownerOf, type ProjectDir, toHostPath } from "../context/host-paths.js";
+import { type Owner, type ProjectDir, toHostPath } from "../context/host-paths.js";
 import { prepareWorkerMcp, RELAY_WORKER_ENV } from "../mcp/worker-mcp.js";
 import { hostSocketPath } from "../parent/parent.js";
 import { logFor } from "../vocabulary/log.js";
@@ -41,7 +42,7 @@ export async function resolveWorkerSecurity(
   const dockerSockets = [hostSocketPath(ctx)];
   if (project) assertNotDockerSocket("project directory", project.hostPath, dockerSockets);
   // The project's owner, else HAL9000_HOME's, else the caller: the first that is not root (see worker-user.ts).
-  const user = workerUser([project?.owner, await ownerOf(ctx.layout.home), callerUser()]);
+  const user = workerUser([project?.owner, await homeOwner(ctx.layout), callerUser()]);
   const claudeConfig = opts.mountClaudeConfig
     ? await resolveHostClaudeConfig(ctx.paths, ctx.env, dockerSockets)
     : undefined;

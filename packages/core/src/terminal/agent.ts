@@ -3,8 +3,7 @@
  * itself, detach with Ctrl-P Ctrl-Q and it keeps running) or type a prompt into it without
  * attaching (`send`).
  */
-import { stat } from "node:fs/promises";
-import { readHookEvents, readHookState, workerStatePaths } from "@hal9000/volumes";
+import { hookEventsSize, readHookEvents, readHookState } from "@hal9000/volumes";
 import type { CoreContext } from "../context/context.js";
 import { type AgentStateChange, WaitTimeoutError, waitForAgentStates } from "../fleet/agent-watch.js";
 import { ConflictError, InvalidInputError } from "../vocabulary/errors.js";
@@ -20,13 +19,6 @@ const SUBMIT_CONFIRM_MS = 5000;
 const SEND_ATTEMPTS = 6;
 /** How long a just-spawned worker's Claude session may take to start before `send` gives up (default). */
 const SESSION_START_MS = 60_000;
-
-async function eventsEnd(ctx: CoreContext, name: string): Promise<number> {
-  return stat(workerStatePaths(ctx.layout, name).events).then(
-    (s) => s.size,
-    () => 0,
-  );
-}
 
 async function runningWorker(ctx: CoreContext, name: string, what: string) {
   const found = await findWorker(ctx, name);
@@ -128,7 +120,7 @@ export async function sendPrompt(
    * first (the text may be in the box), then the whole prompt again.
    */
   const type = async () => {
-    let offset = await eventsEnd(ctx, name);
+    let offset = await hookEventsSize(ctx.layout, name);
     for (let attempt = 0; attempt < SEND_ATTEMPTS; attempt++) {
       if (attempt !== 1) {
         await write(paste);

@@ -12,6 +12,8 @@ export default defineConfig({
     // The agent states and `wait --until`'s states, for the CLI's tables (no dockerode either).
     "agent-states": "src/vocabulary/agent-states.ts",
     "dockerode-extras": "src/engine/dockerode-extras.ts",
+    // What bundlers get for "#dockerode-extras" (package.json "imports", condition "module").
+    "dockerode-static": "src/engine/dockerode-static.ts",
   },
   external: ["#dockerode-extras"],
   format: ["esm"],

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import type { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
-// First: defers what dockerode would load for nothing (see dockerode-extras.ts).
-import "#dockerode-extras";
-import Docker from "dockerode";
+import type Docker from "dockerode";
+// Defers what dockerode would load for nothing, then requires it (see dockerode-extras.ts).
+import { Dockerode } from "#dockerode-extras";
 import { InvalidInputError } from "../vocabulary/errors.js";
 import {
   type DockerEndpoint,
@@ -40,7 +40,7 @@ const endpoints = new WeakMap<Docker, DockerEndpoint>();
 export function connectDocker(options: DockerConnectOptions = {}): Docker {
   const endpoint = resolveDockerEndpoint(options);
   const env = options.env ?? process.env;
-  const docker = new Docker(dockerodeOptions(endpoint, env));
+  const docker = new Dockerode(dockerodeOptions(endpoint, env));
   endpoints.set(docker, endpoint);
   return docker;
 }

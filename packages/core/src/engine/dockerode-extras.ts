@@ -8,6 +8,9 @@
 // require.cache that load the real module on first use. Node documents adding entries there.
 import { createRequire, Module } from "node:module";
 import path from "node:path";
+import stream from "node:stream";
+import type Debug from "debug";
+import type Docker from "dockerode";
 
 const require = createRequire(import.meta.url);
 
@@ -28,10 +31,14 @@ function defer(file: string): void {
     construct: (_target, args) => Reflect.construct(load(), args),
     get: (_target, key) => load()[key],
   });
+  cache(file, standIn);
+}
+
+function cache(file: string, exports: unknown): void {
   const m = new Module(file);
   m.filename = file;
   m.loaded = true;
-  m.exports = standIn;
+  m.exports = exports;
   require.cache[file] = m;
 }
 
@@ -41,6 +48,18 @@ try {
   defer(path.join(path.dirname(dockerode), "session.js"));
   defer(path.join(path.dirname(fromDockerode.resolve("docker-modem")), "ssh.js"));
   defer(fromDockerode.resolve("tar-fs"));
+  // docker-modem's readable-stream (its hijacked attach/exec streams) is a copy of Node's own
+  // stream module, 13 files to load: Node's is built in (the parent's bundle aliases it too).
+  const modem = createRequire(fromDockerode.resolve("docker-modem"));
+  const readableStream = modem.resolve("readable-stream");
+  if (!require.cache[readableStream]) cache(readableStream, stream);
 } catch {
-  // Not laid out as installed from npm (e.g. bundled): dockerode loads everything, as before.
+  // Not laid out as installed from npm: dockerode loads everything, as before.
 }
+
+// dockerode and debug are CommonJS. Imported by an ES module, each goes through Node's scan of
+// its exports (cjs-module-lexer, started on first use): ~60 ms CPU of a cold `hal9000 list`,
+// next to ~45 ms for the modules themselves; require()d, none. Bundlers resolve
+// "#dockerode-extras" to dockerode-static.ts instead (package.json "imports", condition "module").
+export const Dockerode: typeof Docker = require("dockerode");
+export const createDebug: typeof Debug = require("debug");

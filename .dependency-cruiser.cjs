@@ -79,8 +79,6 @@ const CORE_FS_OUTSIDE_HOME = [
  * leaves this list when it does. Never add a file here; the list only shrinks.
  */
 const CORE_FS_UNDER_HOME_TO_MOVE = [
-  // Whether a worker's home existed before the spawn: volumes' workerHomeExists answers it.
-  "spawn/spawn.ts",
 ];
 const coreFsAllowed = [...CORE_FS_OUTSIDE_HOME, ...CORE_FS_UNDER_HOME_TO_MOVE].map((f) =>
   f.replace(/[.]/g, "[.]"),

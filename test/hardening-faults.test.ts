@@ -36,6 +36,7 @@ import {
 const SLEEP = ["sleep", "infinity"];
 const BASE_IMAGE = "debian:bookworm-slim";
 const CRASH = fileURLToPath(new URL("./fixtures/hardening-faults-spawn-crash.mjs", import.meta.url));
+const SPAWN_MANY = fileURLToPath(new URL("./fixtures/hardening-faults-spawn-many.mjs", import.meta.url));
 /**
  * How long to wait for the coordinator to bring workers back (a stop, a start and the new
  * coordinator's own start; seconds when quiet). A bound, not a timing assertion: on a loaded
@@ -133,6 +134,21 @@ async function spawnAndPause(
   });
   const name = await lineFrom(child, new RegExp(`paused at ${step} (\\S+)`));
   return { child, name };
+}
+
+/** Another process spawning `n` workers at once (see the fixture): what it started and what was refused. */
+async function spawnManyElsewhere(
+  home: string,
+  parentName: string,
+  n: number,
+  maxCount: number,
+): Promise<{ started: string[]; refused: { code: string; message: string }[] }> {
+  const child = spawn(
+    process.execPath,
+    [SPAWN_MANY, home, parentName, String(n), String(maxCount), "hal9000/worker:latest"],
+    { env: testEnv(), stdio: ["ignore", "pipe", "pipe"] },
+  );
+  return JSON.parse(await lineFrom(child, /^(\{.*\})$/m));
 }
 
 function kill9(child: ChildProcess): Promise<void> {
@@ -348,7 +364,8 @@ describe("spawning under concurrency and crashes", () => {
       homes: (await exists(path.join(hal.layout.workers, name))) ? 1 : 0,
     };
   }
-  const intentFile = () => path.join(hal.layout.home, "locks", "spawn-intent.json");
+  /** The intent a spawn of `name` writes at its reservation and removes once done. */
+  const intentFile = (name: string) => path.join(hal.layout.home, "locks", `spawn-intent-${name}.json`);
 
   beforeAll(async () => {
     fleet = await testFleet({ flags: { workerMaxCount: 25 } });
@@ -530,6 +547,71 @@ describe("spawning under concurrency and crashes", () => {
     await hal3.stopAll();
   });
 
+  it("WORKER_MAX_COUNT holds across processes: 10 spawns at once from two at a limit of 5, exactly 5 start", async () => {
+    const hal5 = await fleet.open({ flags: { workerMaxCount: 5 } });
+    expect(await hal5.count()).toBe(0);
+    const [here, there] = await Promise.all([
+      Promise.allSettled(range(5).map(() => hal5.spawn({ command: SLEEP }))),
+      spawnManyElsewhere(hal.layout.home, fleet.parentName, 5, 5),
+    ]);
+    const started = [...fulfilled(here).map((w) => w.name), ...there.started];
+    expect(started).toHaveLength(5);
+    const refused = [...rejected(here).map((e) => e.message), ...there.refused.map((r) => r.message)];
+    expect(refused).toHaveLength(5);
+    for (const message of refused) expect(message).toBe("5 workers are active; WORKER_MAX_COUNT is 5");
+    for (const err of rejected(here)) expect(err).toBeInstanceOf(LimitReachedError);
+    for (const r of there.refused) expect(r.code).toBe("LIMIT_REACHED");
+    expect((await hal5.list()).map((w) => w.name).sort()).toEqual(started.sort());
+    await hal5.stopAll();
+  });
+
+  it("a spawn in flight in another process keeps its slot and is left alone; SIGKILLed, the next spawn undoes it", async () => {
+    const hal2 = await fleet.open({ flags: { workerMaxCount: 2 } });
+    const { child, name } = await spawnAndPause(hal.layout.home, fleet.parentName, "start");
+    try {
+      // Its writer lives: its never-started container is its spawn's, not an orphan, and takes a slot.
+      const other = await hal2.spawn({ command: SLEEP });
+      expect(other.state).toBe("running");
+      const full = await hal2.spawn({ command: SLEEP }).catch((e: unknown) => e);
+      expect(full).toBeInstanceOf(LimitReachedError);
+      expect((full as Error).message).toBe("2 workers are active; WORKER_MAX_COUNT is 2");
+      expect(await leftovers(name)).toEqual({ containers: 1, records: 1, homes: 1 });
+      expect((await fleet.docker.getContainer(name).inspect()).State.Status).toBe("created");
+      expect(await exists(intentFile(name))).toBe(true);
+    } finally {
+      await kill9(child);
+    }
+    const next = await hal2.spawn({ command: SLEEP });
+    expect(next.state).toBe("running");
+    expect(await leftovers(name)).toEqual({ containers: 0, records: 0, homes: 0 });
+    expect(await exists(intentFile(name))).toBe(false);
+    expect(await hal2.count()).toBe(2);
+    await hal2.stopAll();
+  });
+
+  it("stop-all from the CLI during 20 API spawns: nothing runs once it returns, and it stopped exactly the spawns that succeeded", async () => {
+    const spawns = range(20).map(() => hal.spawn({ command: SLEEP }));
+    const settled = Promise.allSettled(spawns);
+    await Promise.race(spawns.map((p) => p.then(() => undefined)));
+    const flags = ["--home", hal.layout.home, "--parent-name", fleet.parentName];
+    const run = await hal9000(["stop-all", "--yes", "--json", ...flags], testEnv());
+    expect(run, run.stderr).toMatchObject({ code: 0 });
+    // Spawns still at work when it began either gave up or were waited for and stopped.
+    expect(await hal.count()).toBe(0);
+    const { stopped } = JSON.parse(run.stdout) as { stopped: string[] };
+    const results = await settled;
+    const started = fulfilled(results);
+    expect(started.length).toBeGreaterThan(0);
+    for (const err of rejected(results)) {
+      expect(err).toBeInstanceOf(ConflictError);
+      expect(err.message).toMatch(/spawn cancelled: `stop-all` was called/);
+    }
+    expect(stopped).toEqual(started.map((w) => w.name).sort());
+    expect(await hal.count()).toBe(0);
+    const { records } = await hal.sessions.list();
+    expect(records.filter((r) => r.state === "running" || r.state === "created")).toEqual([]);
+  });
+
   it("a spawn killed after creating its container: the next spawn removes the container, record and home", async () => {
     const { child, name } = await spawnAndPause(hal.layout.home, fleet.parentName, "start");
     await kill9(child);
@@ -537,12 +619,12 @@ describe("spawning under concurrency and crashes", () => {
     expect(await leftovers(name)).toEqual({ containers: 1, records: 1, homes: 1 });
     expect((await fleet.docker.getContainer(name).inspect()).State.Status).toBe("created");
     expect(await hal.sessions.read(name)).toMatchObject({ state: "created" });
-    expect(await exists(intentFile())).toBe(true);
+    expect(await exists(intentFile(name))).toBe(true);
 
     const next = await hal.spawn({ command: SLEEP });
     expect(next.state).toBe("running");
     expect(await leftovers(name)).toEqual({ containers: 0, records: 0, homes: 0 });
-    expect(await exists(intentFile())).toBe(false);
+    expect(await exists(intentFile(name))).toBe(false);
     expect(await hal.count()).toBe(1);
     await hal.stopAll();
   });
@@ -551,7 +633,7 @@ describe("spawning under concurrency and crashes", () => {
     const { child, name } = await spawnAndPause(hal.layout.home, fleet.parentName, "start");
     await kill9(child);
     // As if its spawner predated intents: nothing says whether that spawn made the home.
-    await rm(intentFile());
+    await rm(intentFile(name));
     expect(await leftovers(name)).toEqual({ containers: 1, records: 1, homes: 1 });
 
     expect(await hal.stopAll()).toEqual([]);
@@ -563,7 +645,7 @@ describe("spawning under concurrency and crashes", () => {
     const { child, name } = await spawnAndPause(hal.layout.home, fleet.parentName, "create");
     await kill9(child);
     expect(await leftovers(name)).toEqual({ containers: 0, records: 0, homes: 1 });
-    expect(await exists(intentFile())).toBe(true);
+    expect(await exists(intentFile(name))).toBe(true);
 
     const coordinator = await fleet.open();
     const controller = new AbortController();
@@ -571,7 +653,7 @@ describe("spawning under concurrency and crashes", () => {
     try {
       await waitFor("the coordinator to clean up", async () => {
         const left = await leftovers(name);
-        return left.homes === 0 && !(await exists(intentFile()));
+        return left.homes === 0 && !(await exists(intentFile(name)));
       });
       expect(await leftovers(name)).toEqual({ containers: 0, records: 0, homes: 0 });
       const log = await readFile(path.join(hal.layout.logs, "coordinator.log"), "utf8");

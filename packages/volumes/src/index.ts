@@ -173,12 +173,16 @@ export {
 } from "./sessions.js";
 export {
   clearSpawnIntent,
-  readSpawnIntent,
+  type FoundSpawnIntent,
+  readSpawnIntents,
   readStopAllMarker,
   SPAWN_INTENT_FILE,
+  SPAWN_INTENT_STALE_MS,
   type SpawnIntent,
+  spawnIntentLive,
   spawnIntentPath,
   stopAllMarkerPath,
+  touchSpawnIntent,
   writeSpawnIntent,
   writeStopAllMarker,
 } from "./spawn-state.js";

@@ -5,12 +5,13 @@
  * pid namespace, token); the owner refreshes its mtime while it runs. Not reentrant.
  */
 import { randomBytes } from "node:crypto";
-import { chown, mkdir, open, readFile, readlink, stat, unlink, utimes } from "node:fs/promises";
+import { chown, mkdir, open, readFile, stat, unlink, utimes } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { HomeError, VolumesError } from "./errors.js";
 import type { HomeLayout } from "./home.js";
+import { isProcessAlive, pidNamespace } from "./process-identity.js";
 
 export const LOCKS_DIR_NAME = "locks";
 export const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
@@ -62,22 +63,7 @@ export function lockFilePath(layout: HomeLayout, name: string): string {
   return join(locksDirPath(layout), `${name}.lock`);
 }
 
-let ownPidNamespace: Promise<string | null> | undefined;
-function pidNamespace(): Promise<string | null> {
-  ownPidNamespace ??= readlink("/proc/self/ns/pid").catch(() => null);
-  return ownPidNamespace;
-}
-
 const errCode = (err: unknown) => (err as NodeJS.ErrnoException).code;
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return errCode(err) === "EPERM"; // exists, belongs to someone else
-  }
-}
 
 function parseHolder(text: string): LockHolder | undefined {
   try {
@@ -121,7 +107,7 @@ async function isStale(seen: { mtimeMs: number; holder?: LockHolder }, staleMs: 
     h !== undefined &&
     h.hostname === hostname() &&
     h.pidNamespace === (await pidNamespace()) &&
-    !isAlive(h.pid)
+    !isProcessAlive(h.pid)
   );
 }
 
@@ -159,7 +145,7 @@ async function breakIfStale(path: string, staleMs: number): Promise<boolean> {
 }
 
 /** locks/ exists; made by root (inside the parent container) it goes to the home's owner, who locks too. */
-async function ensureLocksDir(layout: HomeLayout): Promise<void> {
+export async function ensureLocksDir(layout: HomeLayout): Promise<void> {
   const dir = locksDirPath(layout);
   const created = await mkdir(dir, { recursive: true, mode: 0o755 });
   if (created !== undefined && process.getuid?.() === 0) {
@@ -215,6 +201,8 @@ async function acquire(
   name: string,
   path: string,
   opts: LockOptions,
+  /** What the error says was waited for (the whole wait, the in-process queue included). */
+  reportedTimeoutMs: number,
 ): Promise<LockHolder> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
   const staleMs = opts.staleMs ?? DEFAULT_LOCK_STALE_MS;
@@ -234,7 +222,7 @@ async function acquire(
       });
     }
     const left = deadline - Date.now();
-    if (left <= 0) throw await timeoutError(name, path, timeoutMs);
+    if (left <= 0) throw await timeoutError(name, path, reportedTimeoutMs);
     // Randomized so waiters that collided once do not collide again in lockstep.
     const wait = Math.min(left, Math.ceil(delay * (0.5 + Math.random())));
     try {
@@ -268,7 +256,78 @@ export async function withLock<T>(
   opts: LockOptions = {},
 ): Promise<T> {
   const path = lockFilePath(layout, name);
-  const holder = await acquire(layout, name, path, opts);
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+  const deadline = Date.now() + timeoutMs;
+  const turn = queueLocally(path);
+  try {
+    await waitTurn(turn.before, deadline, opts.signal, () => timeoutError(name, path, timeoutMs));
+    const left = Math.max(1, deadline - Date.now());
+    return await holding(layout, name, path, fn, { ...opts, timeoutMs: left }, timeoutMs);
+  } finally {
+    turn.done();
+  }
+}
+
+/**
+ * Callers in one process take turns here, in order, before the lock file: a waiter behind
+ * another one of this process is woken when that one is done instead of polling the file.
+ */
+const localQueues = new Map<string, Promise<void>>();
+
+function queueLocally(path: string): { before: Promise<void>; done: () => void } {
+  const before = localQueues.get(path) ?? Promise.resolve();
+  let done = () => {};
+  const mine = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  const tail = before.then(() => mine);
+  localQueues.set(path, tail);
+  return {
+    before,
+    done: () => {
+      done();
+      if (localQueues.get(path) === tail) localQueues.delete(path);
+    },
+  };
+}
+
+async function waitTurn(
+  before: Promise<void>,
+  deadline: number,
+  signal: AbortSignal | undefined,
+  onTimeout: () => Promise<Error>,
+): Promise<void> {
+  if (signal?.aborted) throw abortReason(signal);
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort = () => {};
+  try {
+    const outcome = await Promise.race([
+      before.then(() => "turn" as const),
+      new Promise<"timeout">((resolve) => {
+        timer = setTimeout(() => resolve("timeout"), Math.max(0, deadline - Date.now()));
+      }),
+      new Promise<"abort">((resolve) => {
+        onAbort = () => resolve("abort");
+        signal?.addEventListener("abort", onAbort, { once: true });
+      }),
+    ]);
+    if (outcome === "abort" && signal) throw abortReason(signal);
+    if (outcome === "timeout") throw await onTimeout();
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+async function holding<T>(
+  layout: HomeLayout,
+  name: string,
+  path: string,
+  fn: () => Promise<T>,
+  opts: LockOptions,
+  timeoutMs: number,
+): Promise<T> {
+  const holder = await acquire(layout, name, path, opts, timeoutMs);
   const staleMs = opts.staleMs ?? DEFAULT_LOCK_STALE_MS;
   // A long fn must not look crashed: keep the mtime fresh well within staleMs.
   const heartbeat = setInterval(

@@ -90,6 +90,20 @@ describe("withLock", () => {
     expect(await readdir(join(layout.home, "locks"))).toEqual([]);
   });
 
+  it("lets waiters of one process in in the order they asked, each once the one before is done", async () => {
+    const layout = await freshHome();
+    const entered: number[] = [];
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        withLock(layout, "spawn", async () => {
+          entered.push(i);
+          await sleep(i % 2 === 0 ? 5 : 0);
+        }),
+      ),
+    );
+    expect(entered).toEqual(Array.from({ length: 10 }, (_, i) => i));
+  });
+
   it("serializes 4 processes incrementing 5 times each", async () => {
     const layout = await freshHome();
     const counter = join(layout.home, "counter");

@@ -1,9 +1,10 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { CoreContext } from "../context/context.js";
 import type { ContainerDetails, ContainerSummary } from "../engine/engine.js";
 import { type McpRelayStatus, mcpRelayStatus } from "../mcp/relay-status.js";
 import { type ParentStatus, parentStatus, STOP_TIMEOUT_SECONDS } from "../parent/parent.js";
 import { markStopAll, withSpawnLock } from "../spawn/lock.js";
-import { collectOrphans, describeOrphans } from "../spawn/orphans.js";
+import { collectOrphans, describeOrphans, readIntents, sweepOrphans } from "../spawn/orphans.js";
 import { Hal9000Error } from "../vocabulary/errors.js";
 import { logFor } from "../vocabulary/log.js";
 import { ACTIVE_STATES, type WorkerInfo } from "../worker/info.js";
@@ -74,30 +75,69 @@ async function markRecord(
 
 /**
  * Stops every active worker of this parent, in parallel; returns their names. Spawns in
- * flight lose: under the spawn lock (so none is half-way) it marks when it was called, and
- * every spawn called before that and still waiting for the lock gives up; the ones that
- * already hold it finish first and are listed here.
+ * flight lose: it marks when it was called, and every spawn called before that gives up (at
+ * its reservation, or after its start, removing its worker). It waits for the spawns it saw in
+ * flight and stops those that finished first, so none outlives it; they are listed too.
  */
 export async function stopAllWorkers(ctx: CoreContext, calledAt = Date.now()): Promise<string[]> {
   // Marked before queueing for the lock: spawns already waiting give up when their turn comes,
   // rather than racing stop-all for the lock (it has no fairness) and outliving it.
   await markStopAll(ctx.layout, ctx.config.parentName, calledAt);
-  const active = await withSpawnLock(ctx.layout, async () => {
-    const orphans = describeOrphans(await collectOrphans(ctx));
+  const { active, inFlight } = await withSpawnLock(ctx.layout, async () => {
+    const sweep = await sweepOrphans(ctx);
+    const orphans = describeOrphans(sweep.report);
     if (orphans) log(orphans);
-    return (await listWorkerContainers(ctx)).filter((c) => ACTIVE_STATES.has(c.State));
+    // Spawns called later are not this stop-all's to stop.
+    const overtaken = sweep.inFlight.filter(
+      (i) => i.parent === ctx.config.parentName && i.calledAtMs <= calledAt,
+    );
+    const making = new Set(overtaken.map((i) => i.name));
+    return {
+      active: sweep.containers.filter((c) => ACTIVE_STATES.has(c.State) && !making.has(c.name)),
+      inFlight: making,
+    };
   });
-  const names = active.map((c) => c.name);
-  const results = await Promise.allSettled(active.map((c, i) => stopContainer(ctx, c, names[i] ?? c.Id)));
-  const failed = results.flatMap((r, i) =>
-    r.status === "rejected" ? [`${names[i]}: ${(r.reason as Error).message}`] : [],
-  );
+  const stopping = stopEach(ctx, active);
+  const finished = inFlight.size === 0 ? [] : await finishedSpawns(ctx, inFlight);
+  const results = [...(await stopping), ...(await stopEach(ctx, finished))];
+  const failed = results.flatMap((r) => (r.error ? [`${r.name}: ${r.error.message}`] : []));
   if (failed.length > 0) {
     throw new Hal9000Error("INTERNAL", `could not stop ${failed.length} worker(s): ${failed.join("; ")}`, {
       hint: "run `hal9000 stop-all` again, or check the Docker daemon's log",
     });
   }
-  return names.sort();
+  return results.map((r) => r.name).sort();
+}
+
+async function stopEach(ctx: CoreContext, containers: ContainerSummary[]) {
+  const results = await Promise.allSettled(containers.map((c) => stopContainer(ctx, c, c.name)));
+  return results.map((r, i) => ({
+    name: containers[i]?.name ?? "",
+    error: r.status === "rejected" ? (r.reason as Error) : undefined,
+  }));
+}
+
+/** How long stop-all waits for the spawns it overtook to give up or finish (each takes a create and a start). */
+const IN_FLIGHT_WAIT_MS = 60_000;
+const IN_FLIGHT_POLL_MS = 25;
+
+/**
+ * Waits until the spawns named are no longer in flight (each removes its intent once its
+ * worker started, or once it removed its worker after seeing the stop-all), undoes those whose
+ * spawner died, and returns the workers the others left running.
+ */
+async function finishedSpawns(ctx: CoreContext, names: Set<string>): Promise<ContainerSummary[]> {
+  const deadline = Date.now() + IN_FLIGHT_WAIT_MS;
+  for (;;) {
+    const live = (await readIntents(ctx.layout)).filter((f) => names.has(f.intent.name));
+    if (live.some((f) => !f.live)) {
+      await withSpawnLock(ctx.layout, () => collectOrphans(ctx)); // undoes them: stop-all wins
+      continue;
+    }
+    if (live.length === 0 || Date.now() > deadline) break;
+    await sleep(IN_FLIGHT_POLL_MS);
+  }
+  return (await listWorkerContainers(ctx)).filter((c) => names.has(c.name) && ACTIVE_STATES.has(c.State));
 }
 
 /** Parent, workers with uptime/CPU/memory (one non-streaming stats call each, in parallel), records, the MCP relay. */

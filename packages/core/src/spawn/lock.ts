@@ -1,19 +1,20 @@
 /**
  * How spawns, stop-all, the orphan sweep and worker recreation stay out of each other's way,
  * across the host and the parent (both see HAL9000_HOME): all of them hold the "spawn" lock
- * while they count, create or remove workers. A spawn holds it from its count to its start,
- * so whoever holds it next sees no half-made worker except a crashed spawner's.
+ * while they count, reserve or remove workers. A spawn holds it only for its reservation
+ * (the count, the name, its intent: see reservation.ts); it makes and starts the worker
+ * outside it, so spawns overlap in the daemon as bare create + start calls do.
  *
  * stop-all wins over spawns in flight: before it queues for the lock it writes when it was
- * called, and a spawn called before that gives up when its turn comes, so no worker outlives
- * a stop-all that was asked for after it (only the spawn holding the lock then finishes, and
- * stop-all stops it).
+ * called. A spawn called before that gives up at its reservation, or after its start (it then
+ * removes its worker); stop-all waits for the spawns it saw in flight and stops those that
+ * finished first, so no worker outlives a stop-all that was asked for after its spawn.
  */
 import { type HomeLayout, readStopAllMarker, withLock, writeStopAllMarker } from "@hal9000/volumes";
 import { ConflictError } from "../vocabulary/errors.js";
 
 export const SPAWN_LOCK = "spawn";
-/** Twenty spawns at once queue for the lock, each holding it for its create and start. */
+/** Spawns queue for the lock (from many processes at once), each holding it for a reservation. */
 export const SPAWN_LOCK_TIMEOUT_MS = 120_000;
 
 export function withSpawnLock<T>(
@@ -38,16 +39,21 @@ export async function markStopAll(layout: HomeLayout, parent: string, calledAtMs
   await writeStopAllMarker(layout, parent, calledAtMs);
 }
 
-/** Call under the spawn lock: throws when a stop-all of `parent` was called since this spawn was. */
+/** The spawn's phase a stop-all overtook, for its error. */
+export type CancelledAt = "waiting" | "starting";
+
+/** Throws when a stop-all of `parent` was called since this spawn was. */
 export async function assertNotCancelled(
   layout: HomeLayout,
   parent: string,
   calledAtMs: number,
+  phase: CancelledAt = "waiting",
 ): Promise<void> {
   const stoppedAt = await lastStopAll(layout, parent);
   if (stoppedAt >= calledAtMs) {
+    const what = phase === "waiting" ? "while it waited its turn" : "while its worker started";
     throw new ConflictError(
-      `spawn cancelled: \`stop-all\` was called (${new Date(stoppedAt).toISOString()}) while it waited its turn`,
+      `spawn cancelled: \`stop-all\` was called (${new Date(stoppedAt).toISOString()}) ${what}`,
       { hint: "spawn again once stop-all has finished" },
     );
   }

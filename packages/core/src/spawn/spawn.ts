@@ -1,4 +1,3 @@
-import { stat } from "node:fs/promises";
 import {
   createWorkerHome,
   readHookState,
@@ -10,26 +9,22 @@ import type { CoreContext } from "../context/context.js";
 import { toHostPath } from "../context/host-paths.js";
 import { engineMessage } from "../engine/docker.js";
 import type { ContainerDetails } from "../engine/engine.js";
-import { requireRunningParent } from "../parent/parent.js";
 import {
   ConflictError,
   InvalidInputError,
-  LimitReachedError,
   NotFoundError,
   ParentNotRunningError,
 } from "../vocabulary/errors.js";
-import { isOwned } from "../vocabulary/labels.js";
 import { logFor } from "../vocabulary/log.js";
-import { generateWorkerName } from "../vocabulary/names.js";
 import { HAL9000_VERSION } from "../vocabulary/version.js";
 import { agentStateOf } from "../worker/agent-state.js";
 import { type WorkerInfo, workerInfoFromInspect } from "../worker/info.js";
-import { listWorkerContainers } from "../worker/list.js";
 import { spawnOnBranch } from "./branch.js";
-import { assertNotCancelled, withSpawnLock } from "./lock.js";
+import { assertNotCancelled } from "./lock.js";
 import { type CreatedWorker, type SpawnOptions, type WorkerSpec, workerCreateOptions } from "./options.js";
-import { clearSpawnIntent, collectOrphans, describeOrphans, writeSpawnIntent } from "./orphans.js";
+import { undoSpawnIntent } from "./orphans.js";
 import { checkEngineSide, checkWorkerSide, planSpawn, type SpawnPlan, type WorkerExtras } from "./plan.js";
+import { type Reservation, reserveSpawn, takenName } from "./reservation.js";
 import { logSizeBefore, reportEarlyExit, type StartWatch, watchStart } from "./settle.js";
 import { prepareWorkerFiles } from "./setup.js";
 
@@ -38,106 +33,78 @@ const log = logFor("spawn");
 /** How long a detached Claude worker may take to start its session before spawn returns anyway. */
 export const READY_TIMEOUT_MS = 30_000;
 
-/** Attempts at a fresh generated name when the daemon reports a name conflict. */
+/** Reservations of a fresh generated name when the daemon reports a name conflict at create. */
 const NAME_ATTEMPTS = 5;
-/** Workers in these states hold a slot against WORKER_MAX_COUNT. */
-const SLOT_STATES = new Set(["created", "running", "paused", "restarting"]);
 
-const exists = (p: string) =>
-  stat(p).then(
-    () => true,
-    () => false,
-  );
+/** A generated name was taken meanwhile by a container hal9000 does not see (another parent's, or not ours). */
+class NameTakenMeanwhile extends Error {}
 
 /**
- * Executes a plan's making part, under the spawn lock: checks again what can have changed since
- * the plan (the parent still runs, a slot is free, the name is free), then creates the worker's
- * home, container and session record (not started).
+ * Executes a plan's making part for a reserved name, outside the spawn lock: creates the
+ * worker's home, its files, its container and its session record (not started). On a failure
+ * it removes what it made.
  */
-export async function createWorker(ctx: CoreContext, plan: SpawnPlan): Promise<CreatedWorker> {
-  await requireRunningParent(ctx);
-  const slots = (await listWorkerContainers(ctx)).filter((c) => SLOT_STATES.has(c.State)).length;
-  if (slots >= ctx.config.workerMaxCount) {
-    throw new LimitReachedError(
-      `${slots} workers are active; WORKER_MAX_COUNT is ${ctx.config.workerMaxCount}`,
-      {
-        hint: "stop one with `hal9000 stop <name>`, or raise WORKER_MAX_COUNT in hal9000.conf",
-      },
-    );
-  }
+export async function createWorker(
+  ctx: CoreContext,
+  plan: SpawnPlan,
+  reservation: Pick<Reservation, "name" | "generated" | "homeExisted">,
+): Promise<CreatedWorker> {
   const { image, project, security } = plan;
+  const { name, homeExisted } = reservation;
   const user = security.user;
-
-  for (let attempt = 1; ; attempt++) {
-    if (attempt > NAME_ATTEMPTS) {
-      throw new ConflictError(`no free worker name after ${NAME_ATTEMPTS} attempts`, {
-        hint: "give a name with --name, or remove stale homes under HAL9000_HOME/workers",
-      });
-    }
-    const generated = plan.name === undefined;
-    const name = plan.name ?? generateWorkerName();
-    if (!generated) await refuseTakenName(ctx, name);
-    const homeLocal = workerHomePath(ctx.layout, name);
-    const homeExisted = await exists(homeLocal);
-    if (generated && homeExisted) continue; // a stale home of another worker: draw again
-    // Before making anything: if this process dies, the next spawn lock holder undoes it.
-    await writeSpawnIntent(ctx.layout, { name, parent: plan.parentName, homeCreated: !homeExisted });
-    await createWorkerHome(ctx.layout, name, user);
-    let files: Awaited<ReturnType<typeof prepareWorkerFiles>>;
-    try {
-      files = await prepareWorkerFiles(ctx, name, homeLocal, security);
-    } catch (err) {
-      if (!homeExisted) await removeWorkerHome(ctx.layout, name).catch(() => undefined);
-      throw err;
-    }
-    const spec: WorkerSpec = {
-      name,
-      image,
-      parentName: plan.parentName,
-      detach: plan.detach,
-      removeOnExit: plan.removeOnExit,
-      project: project?.hostPath ?? null,
-      workerHome: toHostPath(ctx.paths, homeLocal),
-      user,
-      command: plan.command,
-      env: { ...files.env, ...plan.env },
-      limits: plan.limits,
-      version: HAL9000_VERSION,
-      credential: files.credential,
-      identity: files.identity,
-      claudeConfig: security.claudeConfig,
-      dockerSockets: security.dockerSockets,
-      ...plan.extras,
-    };
-    const removeHome = async () => {
-      await files.cleanup();
-      if (!homeExisted) await removeWorkerHome(ctx.layout, name).catch(() => undefined);
-    };
-    let id: string;
-    try {
-      id = await ctx.engine.containers.create(workerCreateOptions(spec), `creating worker "${name}"`);
-    } catch (err) {
-      await removeHome();
-      if (err instanceof ConflictError && generated) {
-        log("name %s taken, drawing another", name);
-        continue;
-      }
-      throw createError(ctx, err, spec);
-    }
-    const cleanup = async () => {
-      await ctx.engine.containers.remove(id).catch(() => undefined);
-      await ctx.sessions.remove(name).catch(() => undefined);
-      await removeHome();
-    };
-    try {
-      await ctx.sessions.write(newRecord(spec, id));
-    } catch (err) {
-      await cleanup();
-      throw err;
-    }
-    log("created worker %s (%s) image %s project %s", name, id.slice(0, 12), image, spec.project);
-    return { name, id, spec, cleanup };
+  const homeLocal = workerHomePath(ctx.layout, name);
+  await createWorkerHome(ctx.layout, name, user);
+  let files: Awaited<ReturnType<typeof prepareWorkerFiles>>;
+  try {
+    files = await prepareWorkerFiles(ctx, name, homeLocal, security);
+  } catch (err) {
+    if (!homeExisted) await removeWorkerHome(ctx.layout, name).catch(() => undefined);
+    throw err;
   }
+  const spec: WorkerSpec = {
+    name,
+    image,
+    parentName: plan.parentName,
+    detach: plan.detach,
+    removeOnExit: plan.removeOnExit,
+    project: project?.hostPath ?? null,
+    workerHome: toHostPath(ctx.paths, homeLocal),
+    user,
+    command: plan.command,
+    env: { ...files.env, ...plan.env },
+    limits: plan.limits,
+    version: HAL9000_VERSION,
+    credential: files.credential,
+    identity: files.identity,
+    claudeConfig: security.claudeConfig,
+    dockerSockets: security.dockerSockets,
+    ...plan.extras,
+  };
+  const removeHome = async () => {
+    await files.cleanup();
+    if (!homeExisted) await removeWorkerHome(ctx.layout, name).catch(() => undefined);
+  };
+  let id: string;
+  try {
+    id = await ctx.engine.containers.create(workerCreateOptions(spec), `creating worker "${name}"`);
+  } catch (err) {
+    await removeHome();
+    if (err instanceof ConflictError && reservation.generated) throw new NameTakenMeanwhile(name);
+    throw createError(ctx, err, spec);
+  }
+  const cleanup = async () => {
+    await ctx.engine.containers.remove(id).catch(() => undefined);
+    await ctx.sessions.remove(name).catch(() => undefined);
+    await removeHome();
+  };
+  try {
+    await ctx.sessions.write(newRecord(spec, id));
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+  log("created worker %s (%s) image %s project %s", name, id.slice(0, 12), image, spec.project);
+  return { name, id, spec, cleanup };
 }
 
 function newRecord(spec: WorkerSpec, id: string): SessionRecord {
@@ -156,22 +123,6 @@ function newRecord(spec: WorkerSpec, id: string): SessionRecord {
     startedAt: null,
     finishedAt: null,
   };
-}
-
-async function refuseTakenName(ctx: CoreContext, name: string): Promise<void> {
-  const info = await ctx.engine.containers.inspect(name, `checking the name "${name}"`);
-  if (!info) return;
-  throw takenName(name, isOwned(info.Config.Labels ?? undefined, "worker"));
-}
-
-function takenName(name: string, ours: boolean): ConflictError {
-  return ours
-    ? new ConflictError(`a worker named "${name}" already exists`, {
-        hint: `choose another name, or stop it first with \`hal9000 stop ${name}\``,
-      })
-    : new ConflictError(`a container named "${name}" already exists (not a hal9000 worker)`, {
-        hint: "choose another worker name",
-      });
 }
 
 /** The daemon's refusals, in terms of what the user asked for. */
@@ -274,14 +225,16 @@ export interface SpawnRequest {
   extras?: WorkerExtras;
   /** When the caller asked (ms since the epoch): a stop-all called later cancels it if it still waits. */
   calledAt?: number;
-  /** Runs between create and start, still under the lock (an interactive session attaches here). */
+  /** Runs between create and start (an interactive session attaches here). */
   beforeStart?: (created: CreatedWorker) => Promise<void>;
 }
 
 /**
- * Creates and starts a worker (detached unless opts.detach is false) under the spawn lock,
- * so WORKER_MAX_COUNT holds under concurrent spawns from the host and the parent, stop-all
- * wins over spawns still waiting, and a half-made worker is only ever a dead spawner's.
+ * Creates and starts a worker (detached unless opts.detach is false). Its slot and name are
+ * reserved under the spawn lock, so WORKER_MAX_COUNT and unique names hold under concurrent
+ * spawns from the host and the parent; the worker is made and started outside the lock, so
+ * spawns overlap; stop-all wins over spawns in flight, and a half-made worker is only ever a
+ * dead spawner's (see reservation.ts, orphans.ts).
  */
 export async function spawnWorker(
   ctx: CoreContext,
@@ -303,7 +256,16 @@ export async function spawnWorker(
   return runPlan(ctx, planSpawn(opts, ctx.config, facts, request.extras), request.beforeStart, calledAt);
 }
 
-/** Executes a spawn's plan: creates and starts the worker under the spawn lock, then watches it start. */
+interface Started {
+  info: WorkerInfo;
+  created: CreatedWorker;
+  watch: { start: StartWatch; logBytes: number } | undefined;
+}
+
+/**
+ * Executes a spawn's plan: reserves (under the lock), then creates and starts the worker, then
+ * watches it start. Whatever fails, what this spawn made is undone before its intent goes.
+ */
 async function runPlan(
   ctx: CoreContext,
   plan: SpawnPlan,
@@ -311,37 +273,23 @@ async function runPlan(
   calledAt: number,
 ): Promise<WorkerInfo> {
   const { settleMs, waitReady } = plan;
-  const started = await withSpawnLock(ctx.layout, async () => {
-    await assertNotCancelled(ctx.layout, ctx.config.parentName, calledAt);
-    const orphans = describeOrphans(await collectOrphans(ctx));
-    if (orphans) log(orphans);
-    let watch: { start: StartWatch; logBytes: number } | undefined;
+  let started: Started | undefined;
+  for (let attempt = 1; !started; attempt++) {
+    const reservation = await reserveSpawn(ctx, { name: plan.name, parentName: plan.parentName, calledAt });
     try {
-      const created = await createWorker(ctx, plan);
-      try {
-        await beforeStart?.(created);
-        if (settleMs > 0 || waitReady) {
-          const logBytes = await logSizeBefore(ctx, created.name);
-          const start = await watchStart(ctx, created);
-          if (start) watch = { start, logBytes };
-        }
-      } catch (err) {
-        await created.cleanup();
-        throw err;
-      }
-      const info = await startWorker(ctx, created);
-      await clearSpawnIntent(ctx.layout);
-      return { info, created, watch };
+      started = await makeAndStart(ctx, plan, reservation, beforeStart, calledAt);
+      await reservation.release();
     } catch (err) {
-      watch?.start.close();
-      // Whatever the cleanup above missed (it never throws), the intent still names.
-      await collectOrphans(ctx).catch((e: unknown) =>
-        log("cleanup after a failed spawn: %s", (e as Error).message),
-      );
-      throw err;
+      await abandon(ctx, reservation);
+      if (!(err instanceof NameTakenMeanwhile)) throw err;
+      if (attempt >= NAME_ATTEMPTS) {
+        throw new ConflictError(`no free worker name after ${NAME_ATTEMPTS} attempts`, {
+          hint: "give a name with --name, or remove stale homes under HAL9000_HOME/workers",
+        });
+      }
+      log("name %s taken, drawing another", reservation.name);
     }
-  });
-  // Outside the lock: other spawns need not wait for this one's settle window.
+  }
   const { info, created, watch } = started;
   if (!watch) return info;
   const exit = waitReady
@@ -353,4 +301,59 @@ async function runPlan(
   if (exit) throw await reportEarlyExit(ctx, created, exit, watch.logBytes);
   if (!waitReady) return info;
   return { ...info, agent: await agentStateOf(ctx, info.name, { state: "running" }) };
+}
+
+/**
+ * Creates and starts the reserved worker. A stop-all called since the spawn cancels it before
+ * the start, or after it: then this spawn removes its own worker (stop-all waits for it).
+ */
+async function makeAndStart(
+  ctx: CoreContext,
+  plan: SpawnPlan,
+  reservation: Reservation,
+  beforeStart: SpawnRequest["beforeStart"],
+  calledAt: number,
+): Promise<Started> {
+  const created = await createWorker(ctx, plan, reservation);
+  let watch: Started["watch"];
+  const undo = async (err: unknown): Promise<never> => {
+    watch?.start.close();
+    await created.cleanup();
+    throw err;
+  };
+  try {
+    await beforeStart?.(created);
+    if (plan.settleMs > 0 || plan.waitReady) {
+      const logBytes = await logSizeBefore(ctx, created.name);
+      const start = await watchStart(ctx, created);
+      if (start) watch = { start, logBytes };
+    }
+    await assertNotCancelled(ctx.layout, plan.parentName, calledAt, "starting");
+  } catch (err) {
+    return undo(err);
+  }
+  let info: WorkerInfo;
+  try {
+    info = await startWorker(ctx, created);
+  } catch (err) {
+    watch?.start.close();
+    throw err; // startWorker removed what was made
+  }
+  try {
+    await assertNotCancelled(ctx.layout, plan.parentName, calledAt, "starting");
+  } catch (err) {
+    return undo(err);
+  }
+  return { info, created, watch };
+}
+
+/** After a failure: whatever the cleanups missed (they never throw), the intent still names; then it goes. */
+async function abandon(ctx: CoreContext, reservation: Reservation): Promise<void> {
+  try {
+    const report = { containers: [], records: [], homes: [] };
+    await undoSpawnIntent(ctx, reservation.intent, report);
+  } catch (e) {
+    log("cleanup after a failed spawn: %s", (e as Error).message);
+  }
+  await reservation.release();
 }

@@ -49,12 +49,34 @@ export interface SpawnPlan {
   extras: WorkerExtras;
 }
 
-/** Validation, then the engine's read-only checks: the parent runs, the image is there. Its name. */
+/** The engine's read-only checks: the parent runs, the image is there (both at once; the parent's failure first). Its name. */
 export async function checkEngineSide(ctx: CoreContext, opts: SpawnOptions): Promise<string> {
-  validateSpawnOptions(opts); // bad input fails at once, before any I/O
-  const parent = await requireRunningParent(ctx);
-  await requireImage(ctx, opts.image ?? ctx.config.workerImage, "worker");
-  return parent.name;
+  const [parent, image] = await Promise.allSettled([
+    requireRunningParent(ctx),
+    requireImage(ctx, opts.image ?? ctx.config.workerImage, "worker"),
+  ]);
+  return firstValue([parent, image]).name;
+}
+
+/**
+ * Validation (bad input fails at once, before any I/O), then the engine's and the file
+ * system's read-only checks at once: neither needs the other's answer. The engine's failure
+ * is the one reported when both fail.
+ */
+export async function checkSpawn(ctx: CoreContext, opts: SpawnOptions): Promise<SpawnFacts> {
+  validateSpawnOptions(opts);
+  const [engine, worker] = await Promise.allSettled([checkEngineSide(ctx, opts), checkWorkerSide(ctx, opts)]);
+  const parentName = firstValue([engine, worker]);
+  return {
+    parentName,
+    ...(worker as PromiseFulfilledResult<Pick<SpawnFacts, "project" | "security">>).value,
+  };
+}
+
+/** The first result's value, unless one of them failed: then the first failure, in their order. */
+function firstValue<T>(results: [PromiseSettledResult<T>, ...PromiseSettledResult<unknown>[]]): T {
+  for (const r of results) if (r.status === "rejected") throw r.reason;
+  return (results[0] as PromiseFulfilledResult<T>).value;
 }
 
 /** The file system's read-only checks: the project resolves; who the worker runs as, its credential. */

@@ -17,8 +17,8 @@ const log = logFor("settle");
 
 /** Output kept while settling: its tail, if a worker prints more in the window. */
 const MAX_CAPTURE_BYTES = 1 << 20;
-/** How often `until` asks whether the worker is ready. */
-const READY_POLL_MS = 100;
+/** How often `until` asks whether the worker is ready (a small file read; spawn -d waits on it). */
+const READY_POLL_MS = 25;
 /** After the exit, how long its last output may take to arrive. */
 const DRAIN_MS = 2000;
 

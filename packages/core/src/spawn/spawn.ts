@@ -21,9 +21,22 @@ import { agentStateOf } from "../worker/agent-state.js";
 import { type WorkerInfo, workerInfoFromInspect } from "../worker/info.js";
 import { spawnOnBranch } from "./branch.js";
 import { assertNotCancelled } from "./lock.js";
-import { type CreatedWorker, type SpawnOptions, type WorkerSpec, workerCreateOptions } from "./options.js";
+import {
+  type CreatedWorker,
+  type SpawnOptions,
+  validateSpawnOptions,
+  type WorkerSpec,
+  workerCreateOptions,
+} from "./options.js";
 import { undoSpawnIntent } from "./orphans.js";
-import { checkEngineSide, checkWorkerSide, planSpawn, type SpawnPlan, type WorkerExtras } from "./plan.js";
+import {
+  checkEngineSide,
+  checkSpawn,
+  checkWorkerSide,
+  planSpawn,
+  type SpawnPlan,
+  type WorkerExtras,
+} from "./plan.js";
 import { type Reservation, reserveSpawn, takenName } from "./reservation.js";
 import { logSizeBefore, reportEarlyExit, type StartWatch, watchStart } from "./settle.js";
 import { prepareWorkerFiles } from "./setup.js";
@@ -244,15 +257,16 @@ export async function spawnWorker(
   const calledAt = request.calledAt ?? Date.now();
   // Every read-only check runs once, here, before the lock: a refused spawn leaves nothing
   // behind, not even a locks/ dir in a brand-new home. Under the lock only races are checked.
-  const parentName = await checkEngineSide(ctx, opts);
   if (opts.branch !== undefined && opts.branch !== false) {
+    validateSpawnOptions(opts);
+    const parentName = await checkEngineSide(ctx, opts);
     // The worker's project is the branch's checkout, made by spawnOnBranch: planned from there.
     return spawnOnBranch(ctx, opts, async (o, extras) => {
       const facts = { parentName, ...(await checkWorkerSide(ctx, o)) };
       return runPlan(ctx, planSpawn(o, ctx.config, facts, extras), request.beforeStart, calledAt);
     });
   }
-  const facts = { parentName, ...(await checkWorkerSide(ctx, opts)) };
+  const facts = await checkSpawn(ctx, opts);
   return runPlan(ctx, planSpawn(opts, ctx.config, facts, request.extras), request.beforeStart, calledAt);
 }
 

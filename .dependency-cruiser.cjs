@@ -78,8 +78,7 @@ const CORE_FS_OUTSIDE_HOME = [
  * Files that still touch the home themselves: each is to move its file work into volumes, and
  * leaves this list when it does. Never add a file here; the list only shrinks.
  */
-const CORE_FS_UNDER_HOME_TO_MOVE = [
-];
+const CORE_FS_UNDER_HOME_TO_MOVE = [];
 const coreFsAllowed = [...CORE_FS_OUTSIDE_HOME, ...CORE_FS_UNDER_HOME_TO_MOVE].map((f) =>
   f.replace(/[.]/g, "[.]"),
 );

@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cliEnv, hal9000 } from "./cli-harness.js";
 import {
   type AnthropicStub,
+  containerGone,
   startStub,
   type TempHome,
   type TestFleet,
@@ -44,14 +45,7 @@ function authSet(value: string) {
   });
 }
 
-const gone = async (name: string) =>
-  fleet.docker
-    .getContainer(name)
-    .inspect()
-    .then(
-      () => false,
-      (err: { statusCode?: number }) => err.statusCode === 404,
-    );
+const gone = (name: string) => containerGone(fleet.docker, name);
 
 beforeAll(async () => {
   fleet = await testFleet();

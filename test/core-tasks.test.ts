@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cliEnv, hal9000 } from "./cli-harness.js";
 import {
   type AnthropicStub,
+  containerGone,
   startStub,
   type TempHome,
   type TestFleet,
@@ -52,14 +53,7 @@ describe("headless tasks: runTask, runTasks and hal9000 run", () => {
     await project?.remove();
   });
 
-  const gone = async (name: string) =>
-    fleet.docker
-      .getContainer(name)
-      .inspect()
-      .then(
-        () => false,
-        (err: { statusCode?: number }) => err.statusCode === 404,
-      );
+  const gone = (name: string) => containerGone(fleet.docker, name);
 
   it("runs a real Write tool loop: the file is in the project, owned by its owner; the events tell it", async () => {
     const task = hal.runTask({

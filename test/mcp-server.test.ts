@@ -17,6 +17,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CLI_BIN, cliEnv } from "./cli-harness.js";
 import {
   type AnthropicStub,
+  containerGone,
   type HostStub,
   startHostStub,
   startStub,
@@ -188,15 +189,7 @@ describe("hal9000 mcp server (Option C), through the MCP SDK's client over stdio
     // On the host: the branch holds Claude's file; the user's checkout is untouched.
     expect(repo.git("show", "mcp-task:hello.txt")).toBe(CONTENT);
     expect(await userState(repo)).toEqual(before);
-    await waitFor("the task's worker to be removed", async () =>
-      fleet.docker
-        .getContainer(doc.worker)
-        .inspect()
-        .then(
-          () => false,
-          (err: { statusCode?: number }) => err.statusCode === 404,
-        ),
-    );
+    await waitFor("the task's worker to be removed", () => containerGone(fleet.docker, doc.worker));
   });
 
   it("reads a worker's output", async () => {

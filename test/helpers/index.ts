@@ -15,6 +15,7 @@ export {
 } from "./containers.js";
 export { type ExecResult, execDetached, execIn, readAll } from "./exec.js";
 export { type TestFleet, testEnv, testFleet } from "./fleet.js";
+export { containerGone } from "./gone.js";
 export { type TempHome, tempDir, tempHome } from "./home.js";
 export { type HostStub, startHostStub } from "./host-stub.js";
 export { TEST_LABEL, uniqueName } from "./names.js";

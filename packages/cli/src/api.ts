@@ -28,7 +28,7 @@ export type {
 
 // Facts of the facade's vocabulary the command tables need at parse time (choices, limits):
 // values, from the packages below, so they are defined once. Cheap to load (no dockerode).
-export { WAIT_UNTIL } from "@hal9000/core/agent-states";
+export { READY_TIMEOUT_MS, WAIT_UNTIL } from "@hal9000/core/agent-states";
 export { CREDENTIAL_KINDS, type CredentialKind, MAX_CREDENTIAL_LENGTH } from "@hal9000/volumes";
 
 export type Hal9000Api = Pick<

@@ -99,7 +99,21 @@ describe("auth status / remove", () => {
   test("status before and after set: kind and file, never the value; --json", async () => {
     const before = await cli(["auth", "status"]);
     expect(before.code).toBe(0);
-    expect(before.stdout).toBe("credential: none stored (store one with `hal9000 auth set`)\n");
+    expect(before.stdout).toBe(
+      [
+        "credential: none stored, and none in this environment: workers get no credential",
+        "  hint: for a Claude subscription, run `claude setup-token` on the host and store the long-lived token it prints: hal9000 auth set --oauth-token; for an API key: hal9000 auth set (or set ANTHROPIC_API_KEY)",
+        "",
+      ].join("\n"),
+    );
+    expect(
+      JSON.parse((await cli(["auth", "status", "--json"], { home: before.home })).stdout).hint,
+    ).toContain("claude setup-token");
+    // A credential in the environment: no hint, the stored-one line and the note that it wins.
+    const fromEnv = await cli(["auth", "status"], { home: before.home, env: { ANTHROPIC_API_KEY: KEY } });
+    expect(fromEnv.stdout).toBe(
+      "credential: none stored (store one with `hal9000 auth set`)\nnote: ANTHROPIC_API_KEY is set in this environment; workers spawned from here get it instead\n",
+    );
     await cli(["auth", "set"], { home: before.home, stdin: KEY });
     const after = await cli(["auth", "status"], { home: before.home });
     expect(after.stdout).toBe(

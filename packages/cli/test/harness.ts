@@ -75,6 +75,8 @@ export interface FakeWorld {
   buildFails?: Error;
   /** What a detached spawn throws once its worker is made (e.g. it exited at once). */
   spawnFails?: Error;
+  /** The agent state a spawned worker reports (default: working); "starting": readiness timed out. */
+  spawnedAgentState?: NonNullable<WorkerInfo["agent"]>["state"];
   opened: OpenOptions[];
   coordinatorStopped?: boolean;
   /** What runTask does: these events, then this result (or error). */
@@ -288,6 +290,8 @@ class FakeHal9000 implements Hal9000Api {
       detached: opts.detach === true,
       removeOnExit: opts.removeOnExit ?? this.config.workerRemoveOnExit,
     });
+    if (this.world.spawnedAgentState && w.agent)
+      w.agent = { ...w.agent, state: this.world.spawnedAgentState };
     if (this.world.spawnFails) throw this.world.spawnFails;
     this.world.workers.push(w);
     return w;

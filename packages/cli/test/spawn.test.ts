@@ -34,6 +34,37 @@ describe("spawn (the seed's spawn-worker.sh)", () => {
     ]);
   });
 
+  test("-d whose agent did not become ready in time: the report, then a warning with what to check", async () => {
+    const world = newWorld({
+      parent: { name: "hal9000-parent", state: "running" },
+      spawnedAgentState: "starting",
+    });
+    const r = await cli(["spawn", "-d", "-n", "slow", "/p"], { world });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^spawned worker slow \(/);
+    expect(r.stderr).toBe(
+      [
+        "warning: the agent in slow did not become ready within 30 s: it is running, but Claude's session has not started",
+        "  see what it shows:  hal9000 logs slow   (or hal9000 attach slow)",
+        "  wait for it:        hal9000 wait slow --until ready",
+        "",
+      ].join("\n"),
+    );
+    // --json: the one document on stdout says "starting"; the warning stays on stderr.
+    const json = await cli(["spawn", "-d", "-n", "slow2", "/p", "--json"], { world });
+    expect(JSON.parse(json.stdout).agent.state).toBe("starting");
+    expect(json.stderr).toContain("hal9000 wait slow2 --until ready");
+  });
+
+  test("-d whose agent is ready: no warning", async () => {
+    const world = newWorld({
+      parent: { name: "hal9000-parent", state: "running" },
+      spawnedAgentState: "ready",
+    });
+    const r = await cli(["spawn", "-d", "-n", "quick", "/p"], { world });
+    expect(r).toMatchObject({ code: 0, stderr: "" });
+  });
+
   test("long options, --no-rm, -i, -e (repeatable) and a relative project", async () => {
     const world = withParent();
     const r = await cli(

@@ -31,6 +31,15 @@ describe("up", () => {
     expect(world.calls[0]?.method).toBe("ping");
   });
 
+  test("the worker's agent not ready in time: spawned, then the warning on stderr", async () => {
+    const world = newWorld({ spawnedAgentState: "starting" });
+    const r = await cli(["up", "-n", "w1", "/code/app"], { world, ...withKey });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("✓ spawned worker w1 (hal9000/worker:latest, project /code/app)");
+    expect(r.stderr).toContain("warning: the agent in w1 did not become ready within 30 s");
+    expect(r.stderr).toContain("  see what it shows:  hal9000 logs w1");
+  });
+
   test("again: nothing to do, parent already running, no project no worker", async () => {
     const world = newWorld();
     const first = await cli(["up"], { world });

@@ -12,6 +12,7 @@ import {
   removeWorkerCredentials,
   saveCredential,
 } from "@hal9000/volumes";
+import { NO_CREDENTIAL_HINT } from "./vocabulary/errors.js";
 import { CREDENTIAL_ENV, type CredentialSource, resolveCredential } from "./worker/credential.js";
 
 export interface CredentialReport {
@@ -23,6 +24,8 @@ export interface CredentialReport {
   problems: string[];
   /** Which credential variables are set in the environment (they win over the stored one); never their values. */
   env: Record<string, boolean>;
+  /** Set when workers spawned from here would get no credential at all: how to give them one. */
+  hint?: string;
 }
 
 export async function credentialReport(
@@ -33,7 +36,8 @@ export async function credentialReport(
   const set = Object.fromEntries(
     Object.keys(CREDENTIAL_ENV).map((name) => [name, Boolean(env[name]?.trim())]),
   );
-  return { ...status, env: set };
+  const none = !status.present && !Object.values(set).some(Boolean);
+  return { ...status, env: set, ...(none ? { hint: NO_CREDENTIAL_HINT } : {}) };
 }
 
 /** Stores a credential (kind guessed from its prefix unless given), owned by whoever owns HAL9000_HOME. */

@@ -58,7 +58,12 @@ export async function credentialStatusReport(_args: object, ctx: Context): Promi
   ctx.out.result(status, () => {
     const lines = status.present
       ? [`credential: ${KIND_LABEL[status.kind ?? "api-key"]} in ${status.path}`]
-      : ["credential: none stored (store one with `hal9000 auth set`)"];
+      : status.hint
+        ? [
+            "credential: none stored, and none in this environment: workers get no credential",
+            `  hint: ${status.hint}`,
+          ]
+        : ["credential: none stored (store one with `hal9000 auth set`)"];
     for (const name of overriding) {
       lines.push(`note: ${name} is set in this environment; workers spawned from here get it instead`);
     }

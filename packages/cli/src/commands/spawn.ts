@@ -1,4 +1,4 @@
-import type { SpawnOptions, WorkerInfo } from "../api.js";
+import { READY_TIMEOUT_MS, type SpawnOptions, type WorkerInfo } from "../api.js";
 import { defineCommand } from "../command.js";
 import type { Context } from "../context.js";
 import { UsageError } from "../errors.js";
@@ -48,6 +48,7 @@ export async function spawn(args: SpawnArgs, ctx: Context): Promise<number | und
   // a worker that exited at once with its own output.
   const worker = await hal.spawn(opts);
   ctx.out.result(worker, () => spawnedLines(ctx.out.style, worker));
+  for (const line of notReadyLines(ctx.out.errStyle, worker)) ctx.out.note(line);
   return undefined;
 }
 
@@ -117,6 +118,20 @@ export function spawnedLines(s: Style, w: WorkerInfo): string[] {
     `  attach: hal9000 attach ${w.name}`,
     `  logs:   hal9000 logs -f ${w.name}`,
     `  stop:   hal9000 stop ${w.name}`,
+  ];
+}
+
+/**
+ * A detached spawn returns after READY_TIMEOUT_MS even when Claude's session has not started
+ * (the agent is still "starting"): a dialog it waits in, or an error it stopped at. Said on
+ * stderr, with where to look; under --json the document's agent.state says it too.
+ */
+export function notReadyLines(s: Style, w: WorkerInfo): string[] {
+  if (w.agent?.state !== "starting") return [];
+  return [
+    `${s.yellow("warning:")} the agent in ${w.name} did not become ready within ${READY_TIMEOUT_MS / 1000} s: it is running, but Claude's session has not started`,
+    `  see what it shows:  hal9000 logs ${w.name}   (or hal9000 attach ${w.name})`,
+    `  wait for it:        hal9000 wait ${w.name} --until ready`,
   ];
 }
 

@@ -9,7 +9,7 @@ import type { BuiltImage } from "../services.js";
 import { usageLine } from "../usage.js";
 import { buildTargets } from "./build.js";
 import { startRelay } from "./mcp.js";
-import { projectArg, spawnedLines } from "./spawn.js";
+import { notReadyLines, projectArg, spawnedLines } from "./spawn.js";
 
 export interface UpArgs {
   project_dir?: string;
@@ -93,6 +93,7 @@ export async function up(args: UpArgs, ctx: Context): Promise<void> {
           "  dashboard: hal9000 dashboard",
         ],
   );
+  if (worker) for (const line of notReadyLines(out.errStyle, worker)) out.note(line);
 }
 
 /**

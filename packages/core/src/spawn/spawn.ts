@@ -9,6 +9,7 @@ import type { CoreContext } from "../context/context.js";
 import { toHostPath } from "../context/host-paths.js";
 import { engineMessage } from "../engine/docker.js";
 import type { ContainerDetails } from "../engine/engine.js";
+import { READY_TIMEOUT_MS } from "../vocabulary/agent-states.js";
 import {
   ConflictError,
   InvalidInputError,
@@ -42,9 +43,6 @@ import { logSizeBefore, reportEarlyExit, type StartWatch, watchStart } from "./s
 import { prepareWorkerFiles } from "./setup.js";
 
 const log = logFor("spawn");
-
-/** How long a detached Claude worker may take to start its session before spawn returns anyway. */
-export const READY_TIMEOUT_MS = 30_000;
 
 /** Reservations of a fresh generated name when the daemon reports a name conflict at create. */
 const NAME_ATTEMPTS = 5;

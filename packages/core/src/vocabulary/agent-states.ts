@@ -17,3 +17,9 @@ export const WAIT_UNTIL = [
   "done",
   "exited",
 ] as const satisfies readonly WaitUntil[];
+
+/**
+ * How long a detached Claude worker may take to start its session before spawn returns anyway,
+ * its agent still "starting" (the CLI then says so, and what to look at).
+ */
+export const READY_TIMEOUT_MS = 30_000;

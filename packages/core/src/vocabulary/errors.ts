@@ -101,11 +101,15 @@ export class WorkerExitedError extends Hal9000Error {
 /** Recognised by brand, not class: true for any hal9000 package's error, from whichever copy. */
 export { isHal9000Error };
 
+/** How to give workers a credential when they have none: `up`'s error and `auth status` say it. */
+export const NO_CREDENTIAL_HINT =
+  "for a Claude subscription, run `claude setup-token` on the host and store the long-lived token it prints: hal9000 auth set --oauth-token; for an API key: hal9000 auth set (or set ANTHROPIC_API_KEY)";
+
 /** `up` with a project, and no credential anywhere for the worker it would spawn. */
 export class NoCredentialError extends Hal9000Error {
   constructor() {
     super("NO_CREDENTIAL", "no Anthropic credential for the worker: nothing was started", {
-      hint: "store one with `hal9000 auth set` (an API key; for a Claude subscription, the token `claude setup-token` prints: hal9000 auth set --oauth-token), or set ANTHROPIC_API_KEY",
+      hint: NO_CREDENTIAL_HINT,
     });
   }
 }

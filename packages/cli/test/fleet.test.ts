@@ -124,6 +124,19 @@ describe("logs / attach / status", () => {
     expect(called(world, "logs")).toEqual([["alpha", { follow: false, tail: undefined }]]);
   });
 
+  test("logs with no output yet says why and how to see the screen, on stderr", async () => {
+    const world = newWorld({ workers: [worker("alpha")], logs: new Map([["alpha", ""]]) });
+    const r = await cli(["logs", "alpha"], { world });
+    expect(r).toMatchObject({ code: 0, stdout: "" });
+    expect(r.stderr).toBe(
+      "hal9000: no output from alpha yet: Docker logs a terminal's output only once a line ends, and Claude's screen ends few lines; see it live with `hal9000 attach alpha` (detach: Ctrl-P Ctrl-Q)\n",
+    );
+    expect(JSON.parse((await cli(["logs", "alpha", "--json"], { world })).stdout)).toEqual({
+      name: "alpha",
+      lines: [],
+    });
+  });
+
   test("logs -f --tail 5 follows", async () => {
     const world = newWorld({ workers: [worker("alpha")], logs: new Map([["alpha", "x\n"]]) });
     const r = await cli(["logs", "alpha", "-f", "--tail", "5"], { world });

@@ -18,7 +18,12 @@ export async function logs(args: LogsArgs, ctx: Context): Promise<void> {
   const hal = await ctx.open();
   const stream = await hal.logs(args.name, { follow: args.follow === true, tail: args.tail });
   if (!ctx.out.json) {
-    for await (const chunk of stream) ctx.out.raw(chunk as string | Uint8Array);
+    let bytes = 0;
+    for await (const chunk of stream) {
+      bytes += (chunk as string | Uint8Array).length;
+      ctx.out.raw(chunk as string | Uint8Array);
+    }
+    if (bytes === 0 && !args.follow) ctx.out.note(noOutputNote(args.name));
     return;
   }
   const chunks: Buffer[] = [];
@@ -26,6 +31,15 @@ export async function logs(args: LogsArgs, ctx: Context): Promise<void> {
   const lines = Buffer.concat(chunks).toString("utf8").split("\n");
   if (lines[lines.length - 1] === "") lines.pop();
   ctx.out.result({ name: args.name, lines }, () => []);
+}
+
+/**
+ * Docker's log keeps a TTY's output line by line (a partial line waits for its end, or for 16 KB):
+ * Claude's full-screen TUI ends hardly a line, so a worker that only drew its screen has no log
+ * yet. Said instead of printing nothing.
+ */
+export function noOutputNote(name: string): string {
+  return `hal9000: no output from ${name} yet: Docker logs a terminal's output only once a line ends, and Claude's screen ends few lines; see it live with \`hal9000 attach ${name}\` (detach: Ctrl-P Ctrl-Q)`;
 }
 
 export const logsCommand = defineCommand<LogsArgs>({

@@ -515,6 +515,8 @@ describe("spawning under concurrency and crashes", () => {
     // Some spawns are done, the others are queued for the spawn lock.
     await Promise.race(spawns.map((p) => p.then(() => undefined)));
     const stopped = await hal.stopAll();
+    // Once it returns nothing runs: it waited for the spawns it overtook.
+    expect(await hal.count()).toBe(0);
     const results = await settled;
     const started = fulfilled(results);
     const cancelled = rejected(results);

@@ -75,6 +75,7 @@ export {
   REPAIR_STOP_TIMEOUT_SECONDS,
   type RepairResult,
   recreateOptions,
+  restartKeepsRemoveOnExit,
   type WorkerNetwork,
 } from "./fleet/recovery.js";
 export { cpuPercent, memoryUsage, type RawStats, uptimeSeconds, type WorkerStats } from "./fleet/stats.js";

@@ -176,10 +176,20 @@ async function recordRunning(ctx: CoreContext, name: string, info: ContainerDeta
 }
 
 /**
- * Restarts a worker into the parent's current namespace, keeping its container. Docker keeps an
- * --rm worker through a restart by setting AutoRemove aside while stopping it, but before 23.0
- * it puts the flag back before its exit handler looks (moby#43751): under load the worker is
- * removed half-way. Then it is created again from what it was, under the same name.
+ * Whether this engine keeps an --rm container through a restart. Docker sets AutoRemove aside
+ * while it stops the container, but before 23.0 it puts the flag back before its exit handler
+ * looks (moby#43751), which then removes the container it has just restarted. Pure.
+ */
+export function restartKeepsRemoveOnExit(engineVersion: string): boolean {
+  const major = Number.parseInt(engineVersion, 10);
+  return Number.isNaN(major) || major >= 23;
+}
+
+/**
+ * Brings a worker into the parent's current namespace with a restart, which keeps its
+ * container. An --rm worker on an engine that can't restart it safely is stopped (Docker then
+ * removes it) and created again from what it was, under the same name; so is one the engine
+ * removed half-way through its restart anyway.
  */
 async function restartWorker(
   ctx: CoreContext,
@@ -188,6 +198,13 @@ async function restartWorker(
 ): Promise<RepairResult> {
   const before = await inspect(ctx, repair.id);
   if (!before) return { ...repair, ok: false, error: "it was removed meanwhile" };
+  const removeOnExit = before.HostConfig.AutoRemove === true;
+  if (removeOnExit && !restartKeepsRemoveOnExit((await ctx.engine.ping()).version)) {
+    const why = "Docker before 23.0 removes an --rm container it restarts (moby#43751)";
+    return recreateRemoved(ctx, { ...repair, reason: `${repair.reason}; ${why}` }, before, parentName, {
+      stopFirst: true,
+    });
+  }
   let failure: unknown;
   await ctx.engine.containers
     .restart(repair.id, REPAIR_STOP_TIMEOUT_SECONDS, `restarting worker "${repair.name}"`)
@@ -200,24 +217,37 @@ async function restartWorker(
     await recordRunning(ctx, repair.name, info);
     return { ...repair, ok: info.State.Running, newId: info.Id };
   }
-  if (!before.HostConfig.AutoRemove) return { ...repair, ok: false, error: "it was removed meanwhile" };
-  return recreateRemoved(ctx, repair, before, parentName);
+  if (!removeOnExit) return { ...repair, ok: false, error: "it was removed meanwhile" };
+  const why = "Docker removed it while restarting it";
+  return recreateRemoved(ctx, { ...repair, reason: `${repair.reason}; ${why}` }, before, parentName, {
+    stopFirst: false,
+  });
 }
 
-/** Creates and starts again an --rm worker that Docker removed during its restart. */
-function recreateRemoved(
+/**
+ * Creates an --rm worker again from its inspect data, in the parent's namespace, after Docker
+ * removed it (stopping it first when `stopFirst`). Created under the spawn lock, so no spawn takes
+ * its name at the same time.
+ */
+async function recreateRemoved(
   ctx: CoreContext,
   repair: NetworkRepair,
   before: ContainerDetails,
   parentName: string,
+  opts: { stopFirst: boolean },
 ): Promise<RepairResult> {
+  const containers = ctx.engine.containers;
+  // Stopped outside the lock: many workers stop at once, and no spawn takes a name still in use.
+  if (opts.stopFirst) {
+    await containers.stop(before.Id, REPAIR_STOP_TIMEOUT_SECONDS, `stopping worker "${repair.name}"`);
+    await containers.removed(before.Id, `waiting for Docker to remove worker "${repair.name}"`);
+  }
   return withSpawnLock(
     ctx.layout,
     async () => {
-      // Under the lock: a spawn may have taken the name since, and then it is not ours to make.
       if (await inspect(ctx, repair.name))
         return { ...repair, ok: false, error: "it was removed meanwhile; its name is taken again" };
-      const created = await ctx.engine.containers.create(
+      const created = await containers.create(
         recreateOptions(before, parentName),
         `recreating worker "${repair.name}"`,
       );
@@ -225,7 +255,6 @@ function recreateRemoved(
       return {
         ...repair,
         action: "recreate",
-        reason: `${repair.reason}; Docker removed it while restarting it`,
         ok: fresh?.State.Running ?? false,
         newId: created,
         ...(fresh ? {} : { error: "it was removed meanwhile" }),

@@ -6,6 +6,7 @@ import {
   type ParentNetwork,
   planNetworkRepairs,
   recreateOptions,
+  restartKeepsRemoveOnExit,
   type WorkerNetwork,
   workerNetwork,
 } from "../../src/fleet/recovery.js";
@@ -187,5 +188,18 @@ describe("workerNetwork", () => {
       startedAt: "2026-11-27T09:00:01.25Z",
       networkMode: `container:${OLD_PARENT_ID}`,
     });
+  });
+});
+
+describe("restartKeepsRemoveOnExit", () => {
+  it("is false before Docker 23.0, whose restart can remove an --rm container (moby#43751)", () => {
+    expect(restartKeepsRemoveOnExit("20.10.24")).toBe(false);
+    expect(restartKeepsRemoveOnExit("22.06.0-beta.0")).toBe(false);
+    expect(restartKeepsRemoveOnExit("23.0.0")).toBe(true);
+    expect(restartKeepsRemoveOnExit("27.3.1")).toBe(true);
+  });
+
+  it("trusts an engine whose version it can't read (Podman-style or dev builds)", () => {
+    expect(restartKeepsRemoveOnExit("dev")).toBe(true);
   });
 });

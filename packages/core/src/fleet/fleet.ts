@@ -140,19 +140,38 @@ async function finishedSpawns(ctx: CoreContext, names: Set<string>): Promise<Con
   return (await listWorkerContainers(ctx)).filter((c) => names.has(c.name) && ACTIVE_STATES.has(c.State));
 }
 
-/** Parent, workers with uptime/CPU/memory (one non-streaming stats call each, in parallel), records, the MCP relay. */
+/**
+ * Parent, workers with uptime/CPU/memory, records, the MCP relay. A non-streaming stats call
+ * waits for the engine's next two samples (a second apart), so each running worker's starts as
+ * soon as the listing names it, all at once, while the inspects are still under way.
+ */
 export async function fleetStatus(ctx: CoreContext): Promise<FleetStatus> {
-  const [parent, workers, records, mcp] = await Promise.all([
+  const listed = listWorkerContainers(ctx);
+  const statsOf = listed.then(
+    (cs) =>
+      new Map(
+        cs
+          .filter((c) => c.State === "running")
+          .map((c) => {
+            const stats = ctx.engine.containers.stats(c.Id);
+            stats.catch(() => undefined);
+            return [c.Id, stats] as const;
+          }),
+      ),
+  );
+  statsOf.catch(() => undefined);
+  const [parent, workers, records, mcp, stats] = await Promise.all([
     parentStatus(ctx),
-    inspectWorkers(ctx),
+    inspectWorkers(ctx, listed),
     ctx.sessions.list(),
     mcpRelayStatus(ctx.layout),
+    statsOf,
   ]);
   const now = new Date();
   const withStats = await Promise.all(
     workers.map(async ({ info: w, details }): Promise<WorkerStatus> => {
       const running = w.state === "running";
-      const raw = running ? await ctx.engine.containers.stats(w.id) : undefined;
+      const raw = running ? await (stats.get(w.id) ?? ctx.engine.containers.stats(w.id)) : undefined;
       if (running && !raw) log("no stats for %s", w.id.slice(0, 12));
       return {
         ...w,

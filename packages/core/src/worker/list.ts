@@ -20,10 +20,16 @@ export interface ListedWorker {
   details: ContainerDetails;
 }
 
-/** This parent's workers with one inspect each, oldest first; ones removed meanwhile (--rm) are left out. */
-export async function inspectWorkers(ctx: CoreContext): Promise<ListedWorker[]> {
-  const containers = await listWorkerContainers(ctx);
-  const listed = await Promise.all(
+/**
+ * This parent's workers with one inspect each, oldest first; ones removed meanwhile (--rm) are
+ * left out. `listed`: the listing, when the caller made it already.
+ */
+export async function inspectWorkers(
+  ctx: CoreContext,
+  listed?: Promise<ContainerSummary[]>,
+): Promise<ListedWorker[]> {
+  const containers = await (listed ?? listWorkerContainers(ctx));
+  const inspected = await Promise.all(
     containers.map(async (c): Promise<ListedWorker | undefined> => {
       const details = await ctx.engine.containers.inspect(c.Id, `inspecting worker ${c.Id.slice(0, 12)}`);
       if (!details) return undefined; // removed meanwhile (--rm)
@@ -32,7 +38,7 @@ export async function inspectWorkers(ctx: CoreContext): Promise<ListedWorker[]> 
       return { info: { ...worker, agent }, details };
     }),
   );
-  return listed
+  return inspected
     .filter((w): w is ListedWorker => w !== undefined)
     .sort((a, b) => a.info.created.localeCompare(b.info.created));
 }

@@ -10,13 +10,12 @@
  * never in the environment.
  */
 import {
-  ensureMcpWorkerToken,
   type HomeLayout,
+  homeOwner,
   type RelayedServersResult,
   readMcpConfig,
-  writeRelayedServers,
+  type WorkerHomePlan,
 } from "@hal9000/volumes";
-import { type Owner, ownerOf } from "../context/host-paths.js";
 import { MCP_RELAY_HOST, MCP_RELAY_PORT } from "./forwarder.js";
 
 /** Every relayed server's URL starts with this: how hal9000 knows its own entries. */
@@ -36,18 +35,13 @@ export const RELAY_WORKER_ENV: Readonly<Record<string, string>> = {
 export type WorkerMcpResult = RelayedServersResult;
 
 /**
- * Writes the worker's relay credential and its Claude config's relayed servers (none when
- * mcp.json lists none; earlier relayed entries are then removed).
+ * Which servers the worker gets through the relay (mcp.json's; none: earlier relayed entries
+ * are removed), at the relay's address; volumes writes them and the worker's relay credential
+ * (prepareWorkerHome).
  */
-export async function prepareWorkerMcp(
-  layout: HomeLayout,
-  name: string,
-  homeLocal: string,
-  user: Owner,
-): Promise<WorkerMcpResult> {
+export async function workerRelayPlan(layout: HomeLayout): Promise<NonNullable<WorkerHomePlan["relay"]>> {
   const servers = Object.keys((await readMcpConfig(layout.home)).servers);
+  if (servers.length === 0) return { servers, urlPrefix: RELAY_URL_PREFIX };
   // The relay runs as HAL9000_HOME's owner on the host: the credential file is theirs to read.
-  const token =
-    servers.length > 0 ? await ensureMcpWorkerToken(layout, name, await ownerOf(layout.home)) : "";
-  return writeRelayedServers(homeLocal, { servers, urlPrefix: RELAY_URL_PREFIX, token }, user);
+  return { servers, urlPrefix: RELAY_URL_PREFIX, tokenOwner: await homeOwner(layout) };
 }

@@ -13,7 +13,7 @@ import {
 } from "@hal9000/volumes";
 import type { CoreContext } from "../context/context.js";
 import { type Owner, type ProjectDir, toHostPath } from "../context/host-paths.js";
-import { prepareWorkerMcp, RELAY_WORKER_ENV } from "../mcp/worker-mcp.js";
+import { RELAY_WORKER_ENV, workerRelayPlan } from "../mcp/worker-mcp.js";
 import { hostSocketPath } from "../parent/parent.js";
 import { logFor } from "../vocabulary/log.js";
 import { assertCanHandOver, resolveCredential, type WorkerCredential } from "../worker/credential.js";
@@ -70,9 +70,14 @@ function containerExists(ctx: CoreContext, name: string): Promise<boolean> {
 export function workerHomePlan(
   name: string,
   security: WorkerSecurity,
-  opts: { trustWorkspace: boolean },
+  opts: { trustWorkspace: boolean; relay: NonNullable<WorkerHomePlan["relay"]> },
 ): WorkerHomePlan {
-  const plan: WorkerHomePlan = { name, user: security.user, trustWorkspace: opts.trustWorkspace };
+  const plan: WorkerHomePlan = {
+    name,
+    user: security.user,
+    trustWorkspace: opts.trustWorkspace,
+    relay: opts.relay,
+  };
   if (security.credential) {
     const { source: _, ...file } = security.credential;
     plan.credential = file;
@@ -82,15 +87,16 @@ export function workerHomePlan(
 }
 
 /**
- * Prepares the worker's files (in its home, already created): volumes writes what the plan
- * says (credential copy, ~/.claude, identity files), then the worker's side of the MCP relay.
- * Returns the mounts, the environment the files call for (relayed MCP servers) and how to
- * remove what was written.
+ * Prepares the worker's files (in its home, already created): one plan, and volumes writes
+ * what it says (credential copy, ~/.claude, relayed MCP servers, identity files). Returns the
+ * mounts, the environment the files call for (relayed MCP servers) and how to remove what was
+ * written.
  */
 export async function prepareWorkerFiles(
   ctx: CoreContext,
   name: string,
-  homeLocal: string,
+  // The worker's home as this process sees it; volumes derives the same path from the name.
+  _homeLocal: string,
   security: WorkerSecurity,
 ): Promise<{
   credential?: CredentialMount;
@@ -111,10 +117,10 @@ export async function prepareWorkerFiles(
     await pruneWorkerCredentials(ctx.layout, inUse).catch((err: unknown) =>
       log("pruning worker credentials: %s", (err as Error).message),
     );
-    if (!security.credential) await cleanup();
+    const relay = await workerRelayPlan(ctx.layout);
     const home = await prepareWorkerHome(
       ctx.layout,
-      workerHomePlan(name, security, { trustWorkspace: ctx.config.workerTrustWorkspace }),
+      workerHomePlan(name, security, { trustWorkspace: ctx.config.workerTrustWorkspace, relay }),
     );
     if (security.credential) {
       log(
@@ -124,7 +130,7 @@ export async function prepareWorkerFiles(
         security.credential.source,
       );
     }
-    const mcp = await prepareWorkerMcp(ctx.layout, name, homeLocal, security.user);
+    const { mcp } = home;
     if (mcp.relayed.length > 0)
       log("worker %s gets the relayed MCP servers %s", name, mcp.relayed.join(", "));
     if (mcp.shadowed.length > 0)

@@ -1,14 +1,17 @@
 /**
  * A worker's files before its container is created, from one plan that core decided (who the
- * worker runs as, which credential it gets, whether the host's Claude config comes along): its
- * credential copy, its ~/.claude and ~/.claude.json, its state hook, its identity files. The
- * home itself (workers/<name>/) exists already (createWorkerHome).
+ * worker runs as, which credential it gets, whether the host's Claude config comes along, which
+ * MCP servers are relayed to it): its credential copy, its ~/.claude and ~/.claude.json, its
+ * state hook, its relayed servers and their credential, its identity files. The home itself
+ * (workers/<name>/) exists already (createWorkerHome).
  */
 import type { HomeLayout } from "../home.js";
+import { ensureMcpWorkerToken, removeMcpWorkerToken } from "../mcp-relay-files.js";
 import { workerHomePath } from "../worker-homes.js";
 import { prepareClaudeHome } from "./claude-home.js";
 import { writeIdentityFiles } from "./identity.js";
 import type { FileOwner } from "./owned-files.js";
+import { type RelayedServersResult, writeRelayedServers } from "./relayed-servers.js";
 import { removeWorkerCredential, type WorkerCredentialFile, writeWorkerCredential } from "./secrets.js";
 
 export interface WorkerHomePlan {
@@ -23,6 +26,27 @@ export interface WorkerHomePlan {
   stateHooks?: boolean;
   /** Pre-accept the folder-trust dialog for /workspace (default true). */
   trustWorkspace?: boolean;
+  /** The host's MCP servers relayed to it; none listed: earlier relayed entries are removed. */
+  relay?: {
+    servers: readonly string[];
+    /** Every relayed server's URL starts with this (the relay's address). */
+    urlPrefix: string;
+    /** Whose the worker's relay credential is (the relay reads it on the host). */
+    tokenOwner?: FileOwner;
+  };
+}
+
+const NONE: RelayedServersResult = { relayed: [], shadowed: [] };
+
+async function relayServers(
+  layout: HomeLayout,
+  name: string,
+  home: string,
+  relay: NonNullable<WorkerHomePlan["relay"]>,
+  user: FileOwner,
+): Promise<RelayedServersResult> {
+  const token = relay.servers.length > 0 ? await ensureMcpWorkerToken(layout, name, relay.tokenOwner) : "";
+  return writeRelayedServers(home, { servers: relay.servers, urlPrefix: relay.urlPrefix, token }, user);
 }
 
 export interface PreparedWorkerHome {
@@ -32,23 +56,29 @@ export interface PreparedWorkerHome {
   credential?: { file: string; target: string };
   /** Local paths of its passwd and group files. */
   identity: { passwd: string; group: string };
+  /** The servers its ~/.claude.json now lists through the relay, and those the user's own entries shadow. */
+  mcp: RelayedServersResult;
 }
 
 /**
  * Writes everything the plan calls for; idempotent for a reused home. On failure it removes
- * the worker's secrets again (nothing of a credential is left behind) and rethrows; the home
- * is the caller's to remove, as it created it.
+ * the worker's secrets again (its credential copy and relay credential: nothing of a credential
+ * is left behind) and rethrows; the home is the caller's to remove, as it created it.
  */
 export async function prepareWorkerHome(
   layout: HomeLayout,
   plan: WorkerHomePlan,
 ): Promise<PreparedWorkerHome> {
   const home = workerHomePath(layout, plan.name);
+  const removeSecrets = async () => {
+    await removeWorkerCredential(layout, plan.name).catch(() => undefined);
+    await removeMcpWorkerToken(layout, plan.name).catch(() => undefined);
+  };
   try {
     let credential: PreparedWorkerHome["credential"];
     if (plan.credential)
       credential = await writeWorkerCredential(layout, plan.name, plan.credential, plan.user);
-    else await removeWorkerCredential(layout, plan.name);
+    else await removeSecrets(); // an earlier worker's of the name
     await prepareClaudeHome({
       home,
       user: plan.user,
@@ -57,10 +87,11 @@ export async function prepareWorkerHome(
       stateHooks: plan.stateHooks,
       trustWorkspace: plan.trustWorkspace,
     });
+    const mcp = plan.relay ? await relayServers(layout, plan.name, home, plan.relay, plan.user) : NONE;
     const identity = await writeIdentityFiles(layout, plan.name, plan.user);
-    return credential ? { home, credential, identity } : { home, identity };
+    return credential ? { home, credential, identity, mcp } : { home, identity, mcp };
   } catch (err) {
-    await removeWorkerCredential(layout, plan.name).catch(() => undefined);
+    await removeSecrets();
     throw err;
   }
 }

@@ -3,6 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { HomeError } from "../../src/errors.js";
 import { homeLayout } from "../../src/home.js";
+import { mcpRelayFiles } from "../../src/mcp-relay-files.js";
 import { identityFiles } from "../../src/worker-home/identity.js";
 import { prepareWorkerHome } from "../../src/worker-home/prepare.js";
 import { workerSecretsDir } from "../../src/worker-home/secrets.js";
@@ -67,6 +68,46 @@ describe("prepareWorkerHome", () => {
     await expect(attempt).rejects.toThrow(HomeError);
     await expect(attempt).rejects.toThrow(/settings\.json is not valid JSON/);
     await expect(lstat(workerSecretsDir(layout, "w3"))).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe("prepareWorkerHome with relayed MCP servers", () => {
+  const relay = { servers: ["memory"], urlPrefix: "http://127.0.0.1:7777/mcp/" };
+
+  it("lists them in ~/.claude.json with the worker's own relay credential, and takes them out again", async () => {
+    const layout = homeLayout(await tempDir());
+    const home = await createWorkerHome(layout, "w4", me);
+    const done = await prepareWorkerHome(layout, { name: "w4", user: me, relay });
+    expect(done.mcp).toEqual({ relayed: ["memory"], shadowed: [] });
+    const token = (await readFile(path.join(mcpRelayFiles(layout).tokens, "w4.token"), "utf8")).trim();
+    expect(token.startsWith("w4.")).toBe(true);
+    const claudeJson = JSON.parse(await readFile(path.join(home, ".claude.json"), "utf8"));
+    expect(claudeJson.mcpServers.memory).toEqual({
+      type: "http",
+      url: "http://127.0.0.1:7777/mcp/memory",
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    const none = await prepareWorkerHome(layout, { name: "w4", user: me, relay: { ...relay, servers: [] } });
+    expect(none.mcp).toEqual({ relayed: [], shadowed: [] });
+    expect(JSON.parse(await readFile(path.join(home, ".claude.json"), "utf8")).mcpServers).toEqual({});
+    await expect(lstat(path.join(mcpRelayFiles(layout).tokens, "w4.token"))).rejects.toThrow(/ENOENT/);
+  });
+
+  it("leaves no credential of either kind behind when a late step fails", async () => {
+    const layout = homeLayout(await tempDir());
+    await createWorkerHome(layout, "w5", me);
+    // The identity files come last: a directory where passwd goes makes that step fail.
+    await mkdir(path.join(workerSecretsDir(layout, "w5"), "passwd", "x"), { recursive: true });
+    await expect(
+      prepareWorkerHome(layout, {
+        name: "w5",
+        user: me,
+        credential: { kind: "api-key", value: "sk" },
+        relay,
+      }),
+    ).rejects.toThrow(/EISDIR|ENOTEMPTY|EEXIST/);
+    await expect(lstat(path.join(mcpRelayFiles(layout).tokens, "w5.token"))).rejects.toThrow(/ENOENT/);
+    await expect(lstat(workerSecretsDir(layout, "w5"))).rejects.toThrow(/ENOENT/);
   });
 });
 

@@ -4,7 +4,7 @@
  * and a spawn that fails afterwards removes the branch and the checkout again, so bad input never
  * leaves a branch, a checkout, a container or a record behind.
  */
-import { BranchStore } from "@hal9000/volumes";
+import { BranchStore, homeOwner } from "@hal9000/volumes";
 import { planBranch, prepareBranch } from "../branches/checkout.js";
 import type { CoreContext } from "../context/context.js";
 import { ownerOf, resolveProject } from "../context/host-paths.js";
@@ -40,7 +40,7 @@ export async function spawnOnBranch(ctx: CoreContext, opts: SpawnOptions, spawn:
     ...(opts.base !== undefined ? { base: opts.base } : {}),
   });
   // The worker writes its checkout as the user it runs as (the repository's owner unless that is root).
-  const owner = workerUser([await ownerOf(plan.repo.top), await ownerOf(ctx.layout.home), callerUser()]);
+  const owner = workerUser([await ownerOf(plan.repo.top), await homeOwner(ctx.layout), callerUser()]);
   const prepared = await prepareBranch(ctx.layout, plan, owner);
   const { record } = prepared;
   log(

@@ -516,7 +516,7 @@ describe("spawning under concurrency and crashes", () => {
     const listed = (await hal.list()).filter((w) => w.state === "running").map((w) => w.name);
     expect(listed.sort()).toEqual(workers.map((w) => w.name).sort());
     await hal.stopAll();
-  });
+  }, 240_000); // each spawn waits out the 30 s readiness bound (this image has no Claude)
 
   it("stop-all during 20 spawns wins: spawns still waiting are cancelled, no worker and no record is left running", async () => {
     const spawns = range(20).map(() => hal.spawn({ command: SLEEP }));

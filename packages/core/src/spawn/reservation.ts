@@ -115,25 +115,26 @@ async function drain(key: string): Promise<void> {
   const queue = queues.get(key) ?? [];
   while (queue.length > 0) {
     const first = queue[0] as Pending;
-    const served = new Set<Pending>();
+    // Settled once the lock is released: a CLI that exits on a refusal must not leave it held.
+    const served = new Map<Pending, () => void>();
     try {
       await withSpawnLock(first.ctx.layout, async () => {
         const views = new Map<string, SlotView>();
         while (queue.length > 0 && served.size < MAX_BATCH) {
           const p = queue.shift() as Pending;
-          served.add(p);
           try {
-            p.resolve(await reserveOne(p.ctx, p.request, views));
+            const reservation = await reserveOne(p.ctx, p.request, views);
+            served.set(p, () => p.resolve(reservation));
           } catch (err) {
-            p.reject(err);
+            served.set(p, () => p.reject(err));
           }
         }
       });
     } catch (err) {
-      // The lock itself failed (timed out, unwritable): every reservation of this hold fails alike.
-      for (const p of served) p.reject(err); // a settled promise ignores this
+      // The lock itself failed (timed out, unwritable): the reservations it did not serve fail alike.
       if (served.size === 0) for (const p of queue.splice(0)) p.reject(err);
     }
+    for (const settle of served.values()) settle();
   }
   queues.delete(key);
 }

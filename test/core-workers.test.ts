@@ -571,7 +571,7 @@ describe("spawning from inside the parent", () => {
       project.home,
     ]);
     expect(r.exitCode, r.output).toBe(0);
-    expect(JSON.parse(r.output)).toMatchObject({ name, project: project.home, parent: fleet.parentName });
+    expect(JSON.parse(r.stdout)).toMatchObject({ name, project: project.home, parent: fleet.parentName });
     const info = await fleet.docker.getContainer(name).inspect();
     expect(info.Mounts.map((m) => [m.Source, m.Destination]).sort()).toEqual(
       [

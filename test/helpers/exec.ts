@@ -3,7 +3,10 @@ import type Docker from "dockerode";
 
 export interface ExecResult {
   exitCode: number;
+  /** stdout and stderr together, in the order they came. */
   output: string;
+  stdout: string;
+  stderr: string;
 }
 
 /** Reads a stream to its end as text. */
@@ -13,7 +16,7 @@ export async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   return text;
 }
 
-/** Runs a command in a container through the Engine API (no TTY; stdout and stderr together). */
+/** Runs a command in a container through the Engine API (no TTY): its output together and apart. */
 export async function execIn(
   docker: Docker,
   container: string,
@@ -29,19 +32,27 @@ export async function execIn(
   });
   const stream = await exec.start({ hijack: true, stdin: false });
   const out = new PassThrough();
-  docker.modem.demuxStream(stream, out, out);
+  const err = new PassThrough();
+  docker.modem.demuxStream(stream, out, err);
   const done = new Promise<void>((resolve) => {
     stream.on("end", resolve);
     stream.on("close", resolve);
   });
   let output = "";
+  let stdout = "";
+  let stderr = "";
   out.on("data", (c: Buffer) => {
     output += c.toString();
+    stdout += c.toString();
+  });
+  err.on("data", (c: Buffer) => {
+    output += c.toString();
+    stderr += c.toString();
   });
   await done;
   for (let i = 0; i < 50; i++) {
     const info = await exec.inspect();
-    if (!info.Running && info.ExitCode !== null) return { exitCode: info.ExitCode, output };
+    if (!info.Running && info.ExitCode !== null) return { exitCode: info.ExitCode, output, stdout, stderr };
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`exec ${cmd.join(" ")} in ${container} did not finish`);

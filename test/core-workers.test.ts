@@ -16,6 +16,7 @@ import {
   type AnthropicStub,
   execDetached,
   execIn,
+  execInSplit,
   readAll,
   startAnthropicStub,
   type TempHome,
@@ -559,7 +560,7 @@ describe("spawning from inside the parent", () => {
       path.join(hal.layout.workers, name, ".claude.json"),
       JSON.stringify({ hasCompletedOnboarding: true }),
     );
-    const r = await execIn(fleet.docker, fleet.parentName, [
+    const r = await execInSplit(fleet.docker, fleet.parentName, [
       "hal9000",
       "spawn",
       "-d",
@@ -570,7 +571,7 @@ describe("spawning from inside the parent", () => {
       "--json",
       project.home,
     ]);
-    expect(r.exitCode, r.output).toBe(0);
+    expect(r.exitCode, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ name, project: project.home, parent: fleet.parentName });
     const info = await fleet.docker.getContainer(name).inspect();
     expect(info.Mounts.map((m) => [m.Source, m.Destination]).sort()).toEqual(

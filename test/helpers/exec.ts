@@ -5,6 +5,10 @@ export interface ExecResult {
   exitCode: number;
   /** stdout and stderr together, in the order they came. */
   output: string;
+}
+
+export interface SplitExecResult {
+  exitCode: number;
   stdout: string;
   stderr: string;
 }
@@ -16,13 +20,34 @@ export async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   return text;
 }
 
-/** Runs a command in a container through the Engine API (no TTY): its output together and apart. */
+/** Runs a command in a container through the Engine API (no TTY; stdout and stderr together). */
 export async function execIn(
   docker: Docker,
   container: string,
   cmd: string[],
   opts: { env?: string[]; user?: string } = {},
 ): Promise<ExecResult> {
+  const { exitCode, output } = await execBoth(docker, container, cmd, opts);
+  return { exitCode, output };
+}
+
+/** As execIn, with stdout and stderr apart (e.g. to parse `--json` stdout next to warnings). */
+export async function execInSplit(
+  docker: Docker,
+  container: string,
+  cmd: string[],
+  opts: { env?: string[]; user?: string } = {},
+): Promise<SplitExecResult> {
+  const { exitCode, stdout, stderr } = await execBoth(docker, container, cmd, opts);
+  return { exitCode, stdout, stderr };
+}
+
+async function execBoth(
+  docker: Docker,
+  container: string,
+  cmd: string[],
+  opts: { env?: string[]; user?: string },
+): Promise<ExecResult & SplitExecResult> {
   const exec = await docker.getContainer(container).exec({
     Cmd: cmd,
     AttachStdout: true,

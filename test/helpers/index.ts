@@ -13,7 +13,7 @@ export {
   runToCompletion,
   testContainer,
 } from "./containers.js";
-export { type ExecResult, execDetached, execIn, readAll } from "./exec.js";
+export { type ExecResult, execDetached, execIn, execInSplit, readAll, type SplitExecResult } from "./exec.js";
 export { type TestFleet, testEnv, testFleet } from "./fleet.js";
 export { containerGone } from "./gone.js";
 export { type TempHome, tempDir, tempHome } from "./home.js";

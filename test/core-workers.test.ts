@@ -1,4 +1,4 @@
-import { chown, mkdir, readdir, stat, symlink, writeFile } from "node:fs/promises";
+import { chmod, chown, mkdir, readdir, stat, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { PassThrough } from "node:stream";
 import {
@@ -554,6 +554,13 @@ describe("spawning from inside the parent", () => {
 
   it("through the CLI bundled in the real parent: host paths for the project and the Claude home", async () => {
     const name = uniqueName("hal9000-worker-fromparent");
+    // A project as CI has them: root's, readable by others. Inside the parent its owner can't be
+    // checked, so the worker runs as HAL9000_HOME's owner (here root, so the non-root fallback):
+    // a 0700 root-owned project would be unreadable to it, and Claude would stop in its "settings
+    // file could not be read" dialog for /workspace/.claude, never starting its session.
+    const dir = path.join(project.home, "from-parent");
+    await mkdir(dir);
+    await chmod(dir, 0o755);
     // `spawn -d` reports a worker that exits at once: Claude needs onboarding done and the stub's API to stay up.
     await mkdir(path.join(hal.layout.workers, name), { recursive: true });
     await writeFile(
@@ -569,14 +576,22 @@ describe("spawning from inside the parent", () => {
       name,
       ...Object.entries(stub.env).flatMap(([k, v]) => ["-e", `${k}=${v}`]),
       "--json",
-      project.home,
+      dir,
     ]);
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ name, project: project.home, parent: fleet.parentName });
+    // Claude's session started: its hooks' state, written in the worker's home, was read by the
+    // CLI in the parent through its own mount of HAL9000_HOME.
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      name,
+      project: dir,
+      parent: fleet.parentName,
+      agent: { state: "ready" },
+    });
+    expect(r.stderr).not.toContain("did not become ready");
     const info = await fleet.docker.getContainer(name).inspect();
     expect(info.Mounts.map((m) => [m.Source, m.Destination]).sort()).toEqual(
       [
-        [project.home, "/workspace"],
+        [dir, "/workspace"],
         [path.join(fleet.home.home, "workers", name), "/home/worker"],
         // The stub's key, given with -e, travels as a read-only file (a host path too).
         [path.join(fleet.home.home, "secrets", "workers", name, "credential"), "/run/hal9000/credential"],
@@ -585,7 +600,7 @@ describe("spawning from inside the parent", () => {
         [path.join(fleet.home.home, "secrets", "workers", name, "group"), "/etc/group"],
       ].sort(),
     );
-    expect((await hal.sessions.read(name))?.project).toBe(project.home);
+    expect((await hal.sessions.read(name))?.project).toBe(dir);
     const missing = await execIn(fleet.docker, fleet.parentName, [
       "hal9000",
       "spawn",

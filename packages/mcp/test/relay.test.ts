@@ -8,6 +8,7 @@ import {
   type HomeLayout,
   homeLayout,
   mcpRelayFiles,
+  removeMcpWorkerToken,
 } from "@hal9000/volumes";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -135,6 +136,27 @@ describe("the MCP relay", () => {
     await record("w3", "ended");
     await expect(client("w3")).rejects.toThrow(/worker .{1,3}w3.{1,3} is gone/);
     await expect(client("w1", "rm-rf")).rejects.toThrow(/rm-rf.{1,3} is not configured/);
+  });
+
+  it("remembers a checked credential only until its file or the worker's record changes", async () => {
+    const old = await ensureMcpWorkerToken(layout, "w1");
+    const c = await client("w1", "memory", old);
+    await c.listTools();
+    await c.listTools(); // answered with the credential remembered
+    const outcome = (token: string) =>
+      client("w1", "memory", token).then(
+        () => "accepted",
+        (err: Error) => err.message,
+      );
+    await removeMcpWorkerToken(layout, "w1");
+    await expect.poll(() => outcome(old), { timeout: 5000 }).toMatch(/unknown hal9000 relay credential/);
+    await expect(c.listTools()).rejects.toThrow(/unknown hal9000 relay credential/);
+    const renewed = await ensureMcpWorkerToken(layout, "w1");
+    expect(renewed).not.toBe(old);
+    expect(await outcome(renewed)).toBe("accepted");
+    expect(await outcome(old)).toMatch(/unknown hal9000 relay credential/);
+    await record("w1", "ended");
+    await expect.poll(() => outcome(renewed), { timeout: 5000 }).toMatch(/worker .{1,3}w1.{1,3} is gone/);
   });
 
   it("answers the calls of a killed server with an MCP error, and starts it again on the next call", async () => {

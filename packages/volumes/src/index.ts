@@ -149,6 +149,7 @@ export {
   mcpTokenWorker,
   RUN_DIR_NAME,
   removeMcpWorkerToken,
+  watchMcpCredentials,
 } from "./mcp-relay-files.js";
 export { assertWorkerName, workerNameProblem } from "./names.js";
 export { readTextIfExists } from "./read-text.js";

@@ -5,6 +5,7 @@
  * and compares the whole value with the file, so a worker can only ever speak as itself.
  */
 import { randomBytes, timingSafeEqual } from "node:crypto";
+import { type FSWatcher, watch } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "./atomic-write.js";
@@ -84,4 +85,37 @@ export async function mcpTokenWorker(layout: HomeLayout, presented: string): Pro
   const a = Buffer.from(stored);
   const b = Buffer.from(presented);
   return a.length === b.length && timingSafeEqual(a, b) ? worker : undefined;
+}
+
+/**
+ * Calls `onChange` once when a file that decides whether a credential is current may have
+ * changed: a worker's credential (created, replaced, removed) or any session record (a worker
+ * that ended or was removed). Then it stops watching; the caller watches again when it needs to.
+ * Undefined when the folders cannot be watched (not there yet, no inotify watches left): then
+ * nothing may be remembered. The relay uses it to check a credential against its files once,
+ * not at every request.
+ */
+export function watchMcpCredentials(layout: HomeLayout, onChange: () => void): { close(): void } | undefined {
+  const watchers: FSWatcher[] = [];
+  let done = false;
+  const close = () => {
+    done = true;
+    for (const w of watchers.splice(0)) w.close();
+  };
+  const changed = () => {
+    if (done) return;
+    close();
+    onChange();
+  };
+  try {
+    for (const dir of [mcpRelayFiles(layout).tokens, layout.sessions]) {
+      const w = watch(dir, { persistent: false }, changed);
+      w.on("error", changed);
+      watchers.push(w);
+    }
+  } catch {
+    close();
+    return undefined;
+  }
+  return { close };
 }

@@ -12,6 +12,7 @@ import {
   readMcpConfig,
   removeMcpServer,
   removeMcpWorkerToken,
+  watchMcpCredentials,
 } from "../src/index.js";
 import { tempDir } from "./temp-dir.js";
 
@@ -137,6 +138,27 @@ describe("relay credentials", () => {
     expect(await mcpTokenWorker(layout, "../x.y")).toBeUndefined();
     await removeMcpWorkerToken(layout, "w-a");
     expect(await mcpTokenWorker(layout, a)).toBeUndefined();
+  });
+
+  it("watching them: one call when a credential or a session record changes, none where nothing can be watched", async () => {
+    const layout = homeLayout(await tempDir());
+    expect(watchMcpCredentials(layout, () => undefined)).toBeUndefined(); // no folders yet
+    await ensureMcpWorkerToken(layout, "w-a");
+    await mkdir(layout.sessions, { recursive: true });
+    for (const change of [
+      () => removeMcpWorkerToken(layout, "w-a"),
+      () => writeFile(join(layout.sessions, "w-a.json"), "{}"),
+    ]) {
+      let calls = 0;
+      const watch = watchMcpCredentials(layout, () => calls++);
+      expect(watch).toBeDefined();
+      await change();
+      await expect.poll(() => calls, { timeout: 20_000 }).toBe(1);
+      await ensureMcpWorkerToken(layout, "w-b"); // watching stopped after the first change
+      await new Promise((r) => setTimeout(r, 100));
+      expect(calls).toBe(1);
+      watch?.close();
+    }
   });
 
   it("refuses a home whose socket path is too long to bind", () => {

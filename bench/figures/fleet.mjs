@@ -25,10 +25,11 @@ export const status = {
   name: "status-50",
   title: `\`hal9000 status\` with ${FLEET} running workers`,
   goal: { maxRatio: 0.5, text: "≤ 0.5× docker ps + docker stats --no-stream" },
-  note: "both sides wait for the engine's two stats samples about a second apart (stream=false), all workers at once; the list and its inspects are one round each. Docker 20.10 answers one-shot stats one after another (20 workers: 1.07 s one-shot vs 2.14 s two-sample, measured), so two one-shot rounds would be slower at 50. ≤ 0.5× needs a stats cache the coordinator keeps from streaming stats, i.e. the daemon sampling every worker all the time: not done.",
+  note: "docker stats --no-stream waits for the engine's two samples about a second apart, which Docker 20.10's stats collector reads one container after another (two passes over all 50 and a second between); hal9000 status takes one one-shot sample per worker (answered at once) and measures CPU use since the sample the parent's coordinator recorded (every 5 s, two kept per worker; status --json says the interval as cpuIntervalSeconds). Measured after the coordinator's first round over the fleet.",
   run: async (bench, { compare, runs }) => {
     const hal = await fleetOf(bench, FLEET);
     const names = (await hal.list()).map((w) => w.name);
+    await sleep(7_000); // the coordinator's next round (every 5 s) has sampled the new workers
     return compare({
       name: "status-50",
       title: status.title,

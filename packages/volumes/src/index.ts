@@ -188,6 +188,13 @@ export {
   writeStopAllMarker,
 } from "./spawn-state.js";
 export {
+  readStatsSamples,
+  type StatsSample,
+  type StatsSamples,
+  statsSamplesPath,
+  writeStatsSamples,
+} from "./stats-samples.js";
+export {
   CLAUDE_STATE_ENTRIES,
   type ClaudeHomeOptions,
   claudeSettingsWith,

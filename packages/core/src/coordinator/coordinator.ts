@@ -28,6 +28,7 @@ import {
   syncRecord,
 } from "./record-sync.js";
 import { pruneRecordsAndLogs, rotateCoordinatorLog } from "./retention.js";
+import { StatsSampler } from "./stats-sampler.js";
 
 // Where the coordinator keeps its pid and log: defined in @hal9000/volumes with the rest of the home.
 export { COORDINATOR_LOG_FILE, COORDINATOR_PID_FILE };
@@ -41,13 +42,16 @@ export interface CoordinatorOptions {
   reconnectDelayMs?: { min: number; max: number };
   /** How often to look for what interrupted spawns left behind (default 60 s). */
   sweepIntervalMs?: number;
+  /** How often to record each running worker's CPU and memory figures for `status` (default 5 s). */
+  statsIntervalMs?: number;
 }
 
 /**
  * The parent's main process: keeps session records true to Docker (start → running,
  * die → exited with its code, destroy → ended; record-sync.ts), saves each worker's output to
  * `<logs>/<worker>.log` (log-follower.ts), and reconnects to the event stream when it breaks
- * (event-stream.ts). When it starts, reconnects, or sees the parent start, it brings workers
+ * (event-stream.ts), and records each running worker's CPU and memory figures every few
+ * seconds for `status` (stats-sampler.ts). When it starts, reconnects, or sees the parent start, it brings workers
  * left in a dead network namespace back into the parent's (recovery.ts); at start, on
  * reconnect and every sweepIntervalMs it removes what interrupted spawns left (orphans.ts) and
  * rotates its own log when large (retention.ts). Returns when `signal` aborts.
@@ -107,6 +111,8 @@ class Coordinator {
       this.#opts.sweepIntervalMs ?? 60_000,
     );
     sweeper.unref();
+    const sampling = new AbortController();
+    const sampler = new StatsSampler(this.#ctx, this.#log, this.#opts.statsIntervalMs).run(sampling.signal);
     try {
       await followEvents(this.#ctx.engine, {
         signal: this.#opts.signal,
@@ -124,6 +130,8 @@ class Coordinator {
       });
     } finally {
       clearInterval(sweeper);
+      sampling.abort();
+      await sampler;
     }
   }
 

@@ -1,6 +1,7 @@
 import type { Engine, EngineEvent } from "../engine/engine.js";
 import { LABEL_ROLE } from "../vocabulary/labels.js";
 import type { CoordinatorLog } from "./log.js";
+import { pause } from "./pause.js";
 
 export interface EventStreamOptions {
   signal: AbortSignal;
@@ -48,22 +49,9 @@ export async function followEvents(engine: Engine, opts: EventStreamOptions): Pr
       log.warn(`Docker event stream failed (${(err as Error).message}); retrying in ${delay} ms`);
     }
     broken = true;
-    await sleep(delay, signal);
+    await pause(delay, signal);
     delay = Math.min(delay * 2, opts.delayMs.max);
     if (signal.aborted) break;
     await opts.onReconnect();
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 }

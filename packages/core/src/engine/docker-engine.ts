@@ -150,9 +150,12 @@ function createDockerEngine(docker: Docker): Engine {
         throw fail(err, what);
       }
     },
-    async stats(ref) {
+    async stats(ref, opts = {}) {
       try {
-        return (await docker.getContainer(ref).stats({ stream: false })) as ContainerStats;
+        const query = opts.oneShot
+          ? { stream: false as const, "one-shot": true }
+          : { stream: false as const };
+        return (await docker.getContainer(ref).stats(query)) as ContainerStats;
       } catch {
         return undefined;
       }

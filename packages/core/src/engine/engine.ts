@@ -80,8 +80,12 @@ export interface ContainerClient {
    * undefined when it does not exist.
    */
   logs(ref: string, opts: LogQuery, what?: string): Promise<Readable | undefined>;
-  /** One sample of its figures; undefined when the engine has none (stopped, gone). */
-  stats(ref: string): Promise<ContainerStats | undefined>;
+  /**
+   * Its figures; undefined when the engine has none (stopped, gone). By default the engine's
+   * next two samples, about a second apart (CPU use between them); `oneShot` returns one
+   * sample at once, without the earlier one (API 1.41). undefined too when `signal` aborts it.
+   */
+  stats(ref: string, opts?: { oneShot?: boolean; signal?: AbortSignal }): Promise<ContainerStats | undefined>;
   /** Runs a command on a TTY in a running container. */
   exec(ref: string, command: string[], what?: string): Promise<ExecSession>;
   /** Runs a command without a TTY in a running container: its stdout and stderr apart. */
@@ -133,8 +137,11 @@ export interface ExecSession {
   exitCode(): Promise<number>;
 }
 
-/** One non-streaming stats sample, as the engine sends it. */
+/** One non-streaming stats document, as the engine sends it. */
 export interface ContainerStats {
+  /** When the engine read cpu_stats, and precpu_stats (0001-01-01… when it has none). */
+  read?: string;
+  preread?: string;
   cpu_stats?: CpuStats;
   precpu_stats?: CpuStats;
   memory_stats?: { usage?: number; limit?: number; stats?: Record<string, number> };

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { readStatsSamples } from "@hal9000/volumes";
 import type { CoreContext } from "../context/context.js";
 import type { ContainerDetails, ContainerSummary } from "../engine/engine.js";
 import { type McpRelayStatus, mcpRelayStatus } from "../mcp/relay-status.js";
@@ -10,7 +11,7 @@ import { logFor } from "../vocabulary/log.js";
 import { ACTIVE_STATES, type WorkerInfo } from "../worker/info.js";
 import { limitsFromHostConfig, type WorkerLimitsInfo } from "../worker/limits.js";
 import { findWorker, inspectWorkers, listWorkerContainers } from "../worker/list.js";
-import { type WorkerStats, workerStats } from "./stats.js";
+import { liveStats, recordedStats, type SampledStats, type WorkerStats, workerStats } from "./stats.js";
 
 const log = logFor("fleet");
 
@@ -140,25 +141,35 @@ async function finishedSpawns(ctx: CoreContext, names: Set<string>): Promise<Con
   return (await listWorkerContainers(ctx)).filter((c) => names.has(c.name) && ACTIVE_STATES.has(c.State));
 }
 
+/** A worker's figures from the engine's own two samples; undefined when it has none (stopped, gone). */
+async function liveSample(ctx: CoreContext, id: string): Promise<SampledStats | undefined> {
+  const raw = await ctx.engine.containers.stats(id);
+  return raw && liveStats(raw);
+}
+
 /**
- * Parent, workers with uptime/CPU/memory, records, the MCP relay. A non-streaming stats call
- * waits for the engine's next two samples (a second apart), so each running worker's starts as
- * soon as the listing names it, all at once, while the inspects are still under way.
+ * Parent, workers with uptime/CPU/memory, records, the MCP relay. A running worker's figures are
+ * the coordinator's last two samples of it (recordedStats) while they are recent; otherwise (no
+ * coordinator, a worker it has not sampled yet) the engine's two samples a second apart, for
+ * which each call starts as soon as the listing names the worker, all at once, while the
+ * inspects are still under way.
  */
 export async function fleetStatus(ctx: CoreContext): Promise<FleetStatus> {
   const listed = listWorkerContainers(ctx);
-  const statsOf = listed.then(
-    (cs) =>
-      new Map(
-        cs
-          .filter((c) => c.State === "running")
-          .map((c) => {
-            const stats = ctx.engine.containers.stats(c.Id);
-            stats.catch(() => undefined);
-            return [c.Id, stats] as const;
-          }),
-      ),
-  );
+  const recorded = readStatsSamples(ctx.layout, ctx.config.parentName);
+  const statsOf = Promise.all([listed, recorded]).then(([cs, samples]) => {
+    const nowMs = Date.now();
+    return new Map(
+      cs
+        .filter((c) => c.State === "running")
+        .map((c) => {
+          const known = recordedStats(samples[c.Id], nowMs);
+          const sampled = known ? Promise.resolve(known) : liveSample(ctx, c.Id);
+          sampled.catch(() => undefined);
+          return [c.Id, sampled] as const;
+        }),
+    );
+  });
   statsOf.catch(() => undefined);
   const [parent, workers, records, mcp, stats] = await Promise.all([
     parentStatus(ctx),
@@ -171,11 +182,11 @@ export async function fleetStatus(ctx: CoreContext): Promise<FleetStatus> {
   const withStats = await Promise.all(
     workers.map(async ({ info: w, details }): Promise<WorkerStatus> => {
       const running = w.state === "running";
-      const raw = running ? await (stats.get(w.id) ?? ctx.engine.containers.stats(w.id)) : undefined;
-      if (running && !raw) log("no stats for %s", w.id.slice(0, 12));
+      const sampled = running ? await (stats.get(w.id) ?? liveSample(ctx, w.id)) : undefined;
+      if (running && !sampled) log("no stats for %s", w.id.slice(0, 12));
       return {
         ...w,
-        ...workerStats(raw, w.startedAt, running, now),
+        ...workerStats(sampled, w.startedAt, running, now),
         // Limits and the UID:GID it runs as, from the one inspect the listing made.
         limits: limitsFromHostConfig(details.HostConfig),
         user: details.Config.User || null,

@@ -182,6 +182,7 @@ export {
   type SpawnIntent,
   spawnIntentLive,
   spawnIntentPath,
+  spawnStateExists,
   stopAllMarkerPath,
   touchSpawnIntent,
   writeSpawnIntent,

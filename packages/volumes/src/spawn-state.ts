@@ -45,6 +45,17 @@ export function spawnIntentPath(layout: HomeLayout, name: string): string {
   return join(locksDirPath(layout), `${INTENT_PREFIX}${name}${INTENT_SUFFIX}`);
 }
 
+/**
+ * Whether spawns have used this home before (its locks/ is there): until then a spawn takes
+ * no lock before its checks passed, so a refused first spawn makes nothing in the home.
+ */
+export async function spawnStateExists(layout: HomeLayout): Promise<boolean> {
+  return stat(locksDirPath(layout)).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+}
+
 /** Records this process's intent to make worker `name` (stamped with who writes it and when). */
 export async function writeSpawnIntent(
   layout: HomeLayout,

@@ -377,5 +377,7 @@ export interface CreatedWorker {
   /** Its container's id. */
   id: string;
   spec: WorkerSpec;
+  /** When it was created (its session record's `created`). */
+  created: string;
   cleanup(): Promise<void>;
 }

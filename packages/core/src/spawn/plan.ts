@@ -51,11 +51,34 @@ export interface SpawnPlan {
 
 /** The engine's read-only checks: the parent runs, the image is there (both at once; the parent's failure first). Its name. */
 export async function checkEngineSide(ctx: CoreContext, opts: SpawnOptions): Promise<string> {
-  const [parent, image] = await Promise.allSettled([
-    requireRunningParent(ctx),
-    requireImage(ctx, opts.image ?? ctx.config.workerImage, "worker"),
+  const image = opts.image ?? ctx.config.workerImage;
+  const [parent, found] = await Promise.allSettled([
+    shared(ctx, "parent", () => requireRunningParent(ctx)),
+    shared(ctx, `image ${image}`, () => requireImage(ctx, image, "worker")),
   ]);
-  return firstValue([parent, image]).name;
+  return firstValue([parent, found]).name;
+}
+
+/** Per context: the engine checks in flight, by what they ask. */
+const inFlight = new WeakMap<CoreContext, Map<string, Promise<unknown>>>();
+
+/**
+ * Spawns of one context that ask the same check at once share its one round trip (twenty
+ * spawns at once: one parent inspect, not twenty); once it has answered, the next spawn asks
+ * again, so no answer is older than the spawn that gets it.
+ */
+export function shared<T>(ctx: CoreContext, key: string, ask: () => Promise<T>): Promise<T> {
+  let pending = inFlight.get(ctx);
+  if (!pending) {
+    pending = new Map();
+    inFlight.set(ctx, pending);
+  }
+  const asked = pending.get(key);
+  if (asked) return asked as Promise<T>;
+  const map = pending;
+  const answer = ask().finally(() => map.delete(key));
+  map.set(key, answer);
+  return answer;
 }
 
 /**

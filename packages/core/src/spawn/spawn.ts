@@ -3,6 +3,7 @@ import {
   readHookState,
   removeWorkerHome,
   type SessionRecord,
+  spawnStateExists,
   workerHomePath,
 } from "@hal9000/volumes";
 import type { CoreContext } from "../context/context.js";
@@ -35,12 +36,14 @@ import {
   checkSpawn,
   checkWorkerSide,
   planSpawn,
+  type SpawnFacts,
   type SpawnPlan,
   type WorkerExtras,
 } from "./plan.js";
 import { type Reservation, reserveSpawn, takenName } from "./reservation.js";
 import { logSizeBefore, reportEarlyExit, type StartWatch, watchStart } from "./settle.js";
 import { prepareWorkerFiles } from "./setup.js";
+import { startedWorkerInfo } from "./started.js";
 
 const log = logFor("spawn");
 
@@ -108,14 +111,15 @@ export async function createWorker(
     await ctx.sessions.remove(name).catch(() => undefined);
     await removeHome();
   };
+  const record = newRecord(spec, id);
   try {
-    await ctx.sessions.write(newRecord(spec, id));
+    await ctx.sessions.write(record);
   } catch (err) {
     await cleanup();
     throw err;
   }
   log("created worker %s (%s) image %s project %s", name, id.slice(0, 12), image, spec.project);
-  return { name, id, spec, cleanup };
+  return { name, id, spec, created: record.created, cleanup };
 }
 
 function newRecord(spec: WorkerSpec, id: string): SessionRecord {
@@ -180,8 +184,15 @@ function createError(ctx: CoreContext, err: unknown, spec: WorkerSpec): Error {
   return err instanceof Error ? err : new Error(String(err));
 }
 
-/** Starts a created worker and records it as running; on failure removes what spawn made. */
-export async function startWorker(ctx: CoreContext, created: CreatedWorker): Promise<WorkerInfo> {
+/** What the start of a worker says: its info, and the state its session record moves to. */
+export interface StartedWorker {
+  info: WorkerInfo;
+  /** undefined: nothing to record (an --rm worker already gone). */
+  state: RecordedState | undefined;
+}
+
+/** Starts a created worker; on failure removes what spawn made. */
+export async function startWorker(ctx: CoreContext, created: CreatedWorker): Promise<StartedWorker> {
   const { id, name, spec } = created;
   try {
     await ctx.engine.containers.start(id, `starting worker "${name}"`);
@@ -189,10 +200,20 @@ export async function startWorker(ctx: CoreContext, created: CreatedWorker): Pro
     await created.cleanup();
     throw err;
   }
+  log("started worker %s", name);
+  if (spec.command === undefined) {
+    // Claude's session does not end on its own within milliseconds: the worker is what create
+    // and start said, without an inspect (an early exit is the settle window's to catch).
+    const startedAt = new Date().toISOString();
+    return {
+      info: startedWorkerInfo(spec, id, { created: created.created, startedAt }),
+      state: { Status: "running", StartedAt: startedAt },
+    };
+  }
+  // A command may be done already (an --rm one gone): the engine says what became of it.
   const info = await ctx.engine.containers.inspect(id, `inspecting worker "${name}"`);
   if (!info) {
-    // An --rm worker whose command already finished.
-    return {
+    const gone: WorkerInfo = {
       name,
       id,
       image: spec.image,
@@ -200,30 +221,33 @@ export async function startWorker(ctx: CoreContext, created: CreatedWorker): Pro
       status: "exited and removed",
       parent: spec.parentName,
       project: spec.project,
-      created: new Date().toISOString(),
+      created: created.created,
       startedAt: null,
       detached: spec.detach,
       removeOnExit: spec.removeOnExit,
     };
+    return { info: gone, state: undefined };
   }
-  await recordStarted(ctx, name, info);
-  log("started worker %s", name);
-  return workerInfoFromInspect(info);
+  return { info: workerInfoFromInspect(info), state: info.State };
 }
 
+type RecordedState = Pick<ContainerDetails["State"], "Status" | "StartedAt"> &
+  Partial<Pick<ContainerDetails["State"], "ExitCode" | "FinishedAt">>;
+
 /** Only moves a record forward from "created": the coordinator may have seen the worker exit already. */
-async function recordStarted(ctx: CoreContext, name: string, info: ContainerDetails) {
+async function recordStarted(ctx: CoreContext, name: string, state: RecordedState | undefined) {
+  if (!state) return;
   try {
     const current = await ctx.sessions.read(name);
     if (current?.state !== "created") return;
-    const startedAt = info.State.StartedAt;
-    if (info.State.Status === "running") await ctx.sessions.update(name, { state: "running", startedAt });
-    else if (info.State.Status === "exited") {
+    const startedAt = state.StartedAt;
+    if (state.Status === "running") await ctx.sessions.update(name, { state: "running", startedAt });
+    else if (state.Status === "exited") {
       await ctx.sessions.update(name, {
         state: "exited",
         startedAt,
-        exitCode: info.State.ExitCode,
-        finishedAt: info.State.FinishedAt,
+        exitCode: state.ExitCode ?? null,
+        finishedAt: state.FinishedAt ?? null,
       });
     }
   } catch (err) {
@@ -253,8 +277,8 @@ export async function spawnWorker(
   request: SpawnRequest = {},
 ): Promise<WorkerInfo> {
   const calledAt = request.calledAt ?? Date.now();
-  // Every read-only check runs once, here, before the lock: a refused spawn leaves nothing
-  // behind, not even a locks/ dir in a brand-new home. Under the lock only races are checked.
+  // Every read-only check runs once, here; under the lock only races are checked. A refused
+  // spawn leaves nothing behind, not even a locks/ dir in a brand-new home.
   if (opts.branch !== undefined && opts.branch !== false) {
     validateSpawnOptions(opts);
     const parentName = await checkEngineSide(ctx, opts);
@@ -264,14 +288,41 @@ export async function spawnWorker(
       return runPlan(ctx, planSpawn(o, ctx.config, facts, extras), request.beforeStart, calledAt);
     });
   }
-  const facts = await checkSpawn(ctx, opts);
-  return runPlan(ctx, planSpawn(opts, ctx.config, facts, request.extras), request.beforeStart, calledAt);
+  validateSpawnOptions(opts); // bad input fails before anything, the lock too
+  const { facts, reservation } = await checkAndReserve(ctx, opts, calledAt);
+  const plan = planSpawn(opts, ctx.config, facts, request.extras);
+  return runPlan(ctx, plan, request.beforeStart, calledAt, reservation);
+}
+
+/**
+ * The read-only checks, and beside them the reservation: it decides nothing the checks do
+ * (the slot and the name of the configured parent's worker), so neither waits for the other.
+ * A refused spawn releases its reservation before it throws (nothing was made for it). A home
+ * no spawn has used yet gets the reservation only once the checks passed, so a refused first
+ * spawn does not even make its locks/.
+ */
+async function checkAndReserve(
+  ctx: CoreContext,
+  opts: SpawnOptions,
+  calledAt: number,
+): Promise<{ facts: SpawnFacts; reservation?: Reservation }> {
+  if (!(await spawnStateExists(ctx.layout))) return { facts: await checkSpawn(ctx, opts) };
+  const request = { name: opts.name, parentName: ctx.config.parentName, calledAt };
+  const [checked, reserved] = await Promise.allSettled([checkSpawn(ctx, opts), reserveSpawn(ctx, request)]);
+  if (checked.status === "rejected") {
+    if (reserved.status === "fulfilled") await reserved.value.release();
+    throw checked.reason;
+  }
+  if (reserved.status === "rejected") throw reserved.reason;
+  return { facts: checked.value, reservation: reserved.value };
 }
 
 interface Started {
   info: WorkerInfo;
   created: CreatedWorker;
   watch: { start: StartWatch; logBytes: number } | undefined;
+  /** The session record's move to the started state (never rejects). */
+  recorded: Promise<void>;
 }
 
 /**
@@ -283,14 +334,19 @@ async function runPlan(
   plan: SpawnPlan,
   beforeStart: SpawnRequest["beforeStart"],
   calledAt: number,
+  first?: Reservation,
 ): Promise<WorkerInfo> {
   const { settleMs, waitReady } = plan;
   let started: Started | undefined;
   for (let attempt = 1; !started; attempt++) {
-    const reservation = await reserveSpawn(ctx, { name: plan.name, parentName: plan.parentName, calledAt });
+    const reservation =
+      attempt === 1 && first
+        ? first
+        : await reserveSpawn(ctx, { name: plan.name, parentName: plan.parentName, calledAt });
     try {
       started = await makeAndStart(ctx, plan, reservation, beforeStart, calledAt);
-      await reservation.release();
+      // The worker runs: its record moves on while the intent goes (either order survives a crash).
+      await Promise.all([reservation.release(), started.recorded]);
     } catch (err) {
       await abandon(ctx, reservation);
       if (!(err instanceof NameTakenMeanwhile)) throw err;
@@ -344,19 +400,21 @@ async function makeAndStart(
   } catch (err) {
     return undo(err);
   }
-  let info: WorkerInfo;
+  let started: StartedWorker;
   try {
-    info = await startWorker(ctx, created);
+    started = await startWorker(ctx, created);
   } catch (err) {
     watch?.start.close();
     throw err; // startWorker removed what was made
   }
+  const recorded = recordStarted(ctx, created.name, started.state);
   try {
     await assertNotCancelled(ctx.layout, plan.parentName, calledAt, "starting");
   } catch (err) {
+    await recorded; // before the undo removes the record: never written again after that
     return undo(err);
   }
-  return { info, created, watch };
+  return { info: started.info, created, watch, recorded };
 }
 
 /** After a failure: whatever the cleanups missed (they never throw), the intent still names; then it goes. */

@@ -16,6 +16,7 @@
 import { lchown, lstat, readdir, rm, symlink } from "node:fs/promises";
 import path from "node:path";
 import type { CredentialKind } from "../credentials.js";
+import { settleAll } from "../settle-all.js";
 import { WORKER_EVENTS_FILE, WORKER_STATE_DIR, WORKER_STATE_FILE } from "../worker-state.js";
 import { API_KEY_HELPER, CLAUDE_HOST_CONFIG_PATH, WORKSPACE_PATH } from "./mounts.js";
 import { type FileOwner, isRoot, ownedDir, readSettings, writeOwnedFile } from "./owned-files.js";
@@ -111,18 +112,33 @@ export async function prepareClaudeHome(opts: ClaudeHomeOptions): Promise<void> 
   const { home, user, credential, hostConfig, stateHooks = true, trustWorkspace = true } = opts;
   const dir = path.join(home, ".claude");
   await ownedDir(dir, user);
-  await markOnboarded(home, user, { onboarded: credential !== undefined, trustWorkspace });
-  const inWorker = (entry: string) => `${CLAUDE_HOST_CONFIG_PATH}/${entry}`;
+  // Each part writes its own files: written at once.
+  await settleAll([
+    markOnboarded(home, user, { onboarded: credential !== undefined, trustWorkspace }),
+    prepareConfig(dir, user, { credential, hostConfig, stateHooks }),
+    stateHooks ? prepareStateHook(home, user) : undefined,
+    prepareCredentialFile(dir, user, credential),
+  ]);
+}
 
+/**
+ * Links to the host's config entries, and settings.json: the host's settings (a copy) or the
+ * worker's own, with hal9000's apiKeyHelper when it hands over an API key, and its state hooks
+ * beside the user's own hooks.
+ */
+async function prepareConfig(
+  dir: string,
+  user: FileOwner,
+  opts: Pick<ClaudeHomeOptions, "credential" | "hostConfig" | "stateHooks">,
+): Promise<void> {
+  const { credential, hostConfig, stateHooks = true } = opts;
+  const inWorker = (entry: string) => `${CLAUDE_HOST_CONFIG_PATH}/${entry}`;
   if (hostConfig !== undefined) {
     for (const entry of await readdir(hostConfig)) {
       if (CLAUDE_STATE_ENTRIES.has(entry) || entry === SETTINGS || entry === CREDENTIALS) continue;
       await link(path.join(dir, entry), inWorker(entry), user);
     }
   }
-
-  // settings.json: the host's settings (a copy) or the worker's own, with hal9000's apiKeyHelper
-  // when it hands over an API key, and its state hooks beside the user's own hooks.
   const settingsFile = path.join(dir, SETTINGS);
   const current = await lstatOrUndefined(settingsFile);
   const hostSettings = hostConfig === undefined ? undefined : path.join(hostConfig, SETTINGS);
@@ -141,11 +157,18 @@ export async function prepareClaudeHome(opts: ClaudeHomeOptions): Promise<void> 
   } else if (!unchanged) {
     await writeOwnedFile(settingsFile, `${JSON.stringify(next, null, 2)}\n`, user);
   }
-  if (stateHooks) await prepareStateHook(home, user);
+}
 
-  // .credentials.json: the mount point of an OAuth token (a setup-token token, or the access
-  // token of the host's login: never a link to the host's file, whose refresh token a worker
-  // could spend; see host-login.ts), or the worker's own.
+/**
+ * .credentials.json: the mount point of an OAuth token (a setup-token token, or the access
+ * token of the host's login: never a link to the host's file, whose refresh token a worker
+ * could spend; see host-login.ts), or the worker's own.
+ */
+async function prepareCredentialFile(
+  dir: string,
+  user: FileOwner,
+  credential: ClaudeHomeOptions["credential"],
+): Promise<void> {
   const credFile = path.join(dir, CREDENTIALS);
   const cred = await lstatOrUndefined(credFile);
   if (credential === "oauth-token") {

@@ -7,6 +7,7 @@
 import path from "node:path";
 import { writeFileAtomic } from "../atomic-write.js";
 import type { HomeLayout } from "../home.js";
+import { settleAll } from "../settle-all.js";
 import { WORKER_HOME_PATH } from "./mounts.js";
 import type { FileOwner } from "./owned-files.js";
 import { ensureWorkerSecretsDir } from "./secrets.js";
@@ -97,7 +98,9 @@ export async function writeIdentityFiles(
   const files = identityFiles(user);
   const passwd = path.join(dir, "passwd");
   const group = path.join(dir, "group");
-  await writeFileAtomic(passwd, files.passwd, { mode: 0o644 });
-  await writeFileAtomic(group, files.group, { mode: 0o644 });
+  await settleAll([
+    writeFileAtomic(passwd, files.passwd, { mode: 0o644 }),
+    writeFileAtomic(group, files.group, { mode: 0o644 }),
+  ]);
   return { passwd, group };
 }

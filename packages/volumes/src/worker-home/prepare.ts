@@ -7,6 +7,7 @@
  */
 import type { HomeLayout } from "../home.js";
 import { ensureMcpWorkerToken, removeMcpWorkerToken } from "../mcp-relay-files.js";
+import { settleAll } from "../settle-all.js";
 import { workerHomePath } from "../worker-homes.js";
 import { prepareClaudeHome } from "./claude-home.js";
 import { writeIdentityFiles } from "./identity.js";
@@ -75,20 +76,21 @@ export async function prepareWorkerHome(
     await removeMcpWorkerToken(layout, plan.name).catch(() => undefined);
   };
   try {
-    let credential: PreparedWorkerHome["credential"];
-    if (plan.credential)
-      credential = await writeWorkerCredential(layout, plan.name, plan.credential, plan.user);
-    else await removeSecrets(); // an earlier worker's of the name
-    await prepareClaudeHome({
-      home,
-      user: plan.user,
-      credential: plan.credential?.kind,
-      hostConfig: plan.hostConfig,
-      stateHooks: plan.stateHooks,
-      trustWorkspace: plan.trustWorkspace,
-    });
-    const mcp = plan.relay ? await relayServers(layout, plan.name, home, plan.relay, plan.user) : NONE;
-    const identity = await writeIdentityFiles(layout, plan.name, plan.user);
+    if (!plan.credential) await removeSecrets(); // an earlier worker's of the name
+    // The credential copy, ~/.claude (then the relayed servers, which also edit ~/.claude.json)
+    // and the identity files are apart: written at once.
+    const [credential, mcp, identity] = await settleAll([
+      plan.credential ? writeWorkerCredential(layout, plan.name, plan.credential, plan.user) : undefined,
+      prepareClaudeHome({
+        home,
+        user: plan.user,
+        credential: plan.credential?.kind,
+        hostConfig: plan.hostConfig,
+        stateHooks: plan.stateHooks,
+        trustWorkspace: plan.trustWorkspace,
+      }).then(() => (plan.relay ? relayServers(layout, plan.name, home, plan.relay, plan.user) : NONE)),
+      writeIdentityFiles(layout, plan.name, plan.user),
+    ]);
     return credential ? { home, credential, identity, mcp } : { home, identity, mcp };
   } catch (err) {
     await removeSecrets();

@@ -1,0 +1,29 @@
+/**
+ * What a spawn reports about the worker it started, from what it already knows: the spec it
+ * created the container from, the id create returned, and when create and start returned. An
+ * inspect after the start would say the same of a running worker one round trip later.
+ */
+import type { WorkerInfo } from "../worker/info.js";
+import type { WorkerSpec } from "./options.js";
+
+/** A started worker as an inspect right after its start shows it (state running). Pure. */
+export function startedWorkerInfo(
+  spec: Pick<WorkerSpec, "name" | "image" | "parentName" | "project" | "detach" | "removeOnExit" | "branch">,
+  id: string,
+  times: { created: string; startedAt: string },
+): WorkerInfo {
+  return {
+    name: spec.name,
+    id,
+    image: spec.image,
+    state: "running",
+    status: `running since ${times.startedAt}`,
+    parent: spec.parentName,
+    project: spec.project,
+    created: times.created,
+    startedAt: times.startedAt,
+    detached: spec.detach,
+    removeOnExit: spec.removeOnExit,
+    ...(spec.branch !== undefined ? { branch: spec.branch } : {}),
+  };
+}

@@ -1,5 +1,5 @@
 /**
- * Drives the built `hal9000` binary (node packages/cli/dist/bin.js) as a child process, and
+ * Drives the built `hal9000` binary (node packages/cli/dist/bin.cjs) as a child process, and
  * a terminal session inside a container (docker exec with a TTY) as a person would type.
  */
 import { execFile, spawn } from "node:child_process";
@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import type Docker from "dockerode";
 import { testEnv, waitFor } from "./helpers/index.js";
 
-export const CLI_BIN = fileURLToPath(new URL("../packages/cli/dist/bin.js", import.meta.url));
+export const CLI_BIN = fileURLToPath(new URL("../packages/cli/dist/bin.cjs", import.meta.url));
 export const CLI_BUNDLE = fileURLToPath(new URL("../packages/cli/dist/bundle/hal9000.cjs", import.meta.url));
 
 export interface CliResult {

@@ -1,6 +1,6 @@
 /**
  * Bad input cannot break hal9000: one row per input, each run through the built binary
- * (`node packages/cli/dist/bin.js`) against the real engine. A row that must fail prints what
+ * (`node packages/cli/dist/bin.cjs`) against the real engine. A row that must fail prints what
  * was wrong and how to fix it (two lines, no stack), exits 1 (failure) or 2 (usage error), and
  * changes nothing: the containers of this suite's parent, hal9000 volumes, every file under the
  * suite's temp dir (HAL9000_HOME, the project, the row homes). A row that must work exits 0 and

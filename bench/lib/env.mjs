@@ -10,7 +10,7 @@ import { Hal9000 } from "@hal9000/core";
 
 const exec = promisify(execFile);
 export const root = resolve(import.meta.dirname, "../..");
-export const bin = join(root, "packages/cli/dist/bin.js");
+export const bin = join(root, "packages/cli/dist/bin.cjs");
 /** Baseline containers carry this label (value: the bench's parent name). */
 export const BENCH_LABEL = "hal9000-bench";
 

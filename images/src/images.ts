@@ -1,3 +1,5 @@
+import { createRequire } from "node:module";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_PARENT_IMAGE, DEFAULT_WORKER_IMAGE, DEFAULT_WORKER_MINIMAL_IMAGE } from "@hal9000/volumes";
 
@@ -54,10 +56,15 @@ export function isImageTarget(value: unknown): value is ImageTarget {
 }
 
 /**
- * The package root (where the Dockerfiles, scripts/ and tmux-dashboard.conf live). This
- * module sits one level below it both as src/images.ts and bundled as dist/index.js, so
- * the same relative URL works in the repo and when installed from npm.
+ * The package root (where the Dockerfiles, scripts/ and tmux-dashboard.conf live), found by
+ * resolving the package's own package.json: from this package (src/ or dist/), and from a
+ * bundle that carries this code elsewhere (the CLI's dist/cli.cjs depends on this package).
+ * Without it resolvable, this module sits one level below the root.
  */
 export function packageRoot(): string {
-  return fileURLToPath(new URL("..", import.meta.url));
+  try {
+    return dirname(createRequire(import.meta.url).resolve("@hal9000/images/package.json"));
+  } catch {
+    return fileURLToPath(new URL("..", import.meta.url));
+  }
 }

@@ -1,73 +1,151 @@
 import { defineConfig, type Options } from "tsup";
 
-// Never called in the parent, yet ~1.8 MB of the bundle: ssh2 (DOCKER_HOST=ssh://; the parent
-// talks to its mounted socket), dockerode's BuildKit session (grpc, proto-loader, uuid) and
-// protobufjs (hal9000 builds with the classic builder), tar-fs (dockerode's build-from-folder;
-// hal9000 sends its build contexts as its own tar stream). The parent bundle swaps them for a
-// stub that loads fine and throws a clear error if anything calls it; the npm CLI keeps the
-// real packages (ssh:// works there). test/cli-bundle.test.ts fails if one of them comes back.
-// @hal9000/mcp (the MCP SDK, ~1 MB) serves `hal9000 mcp` on the host only: the parent forwards
-// the relay's bytes with node:net and needs none of it.
-const LEFT_OUT = /^(ssh2|@grpc\/grpc-js|@grpc\/proto-loader|protobufjs|tar-fs|\.\/session|@hal9000\/mcp)$/;
-const leaveOut: NonNullable<Options["esbuildPlugins"]>[number] = {
-  name: "hal9000-parent-leaves-out",
-  setup(build) {
-    build.onResolve({ filter: LEFT_OUT }, (args) =>
-      args.path !== "./session" || /[\\/]dockerode[\\/]lib[\\/]/.test(args.importer)
-        ? { path: args.path, namespace: "left-out" }
-        : undefined,
-    );
-    build.onLoad({ filter: /.*/, namespace: "left-out" }, (args) => {
-      const message =
-        args.path === "@hal9000/mcp"
-          ? "`hal9000 mcp` runs on the host (npx @hal9000/cli mcp …), not inside the parent, which only forwards the relay's port"
-          : `${args.path} is left out of the parent image's hal9000 bundle (it talks to its mounted Docker socket with the classic builder); for ssh:// engines use the npm CLI (npx @hal9000/cli)`;
-      return {
+// What no hal9000 command calls, yet dockerode loads as it is loaded: its BuildKit session
+// (grpc, proto-loader, protobufjs; hal9000 builds with the classic builder), tar-fs (its
+// build-from-folder; hal9000 sends its build contexts as its own tar stream) and docker-modem's
+// own ssh:// transport (hal9000's engine/ssh.ts connects instead). Both bundles swap them for a
+// stub that loads fine and throws a clear error if anything calls it. test/cli-bundle.test.ts
+// fails if one of them comes back.
+const NEVER_CALLED = /^(@grpc\/grpc-js|@grpc\/proto-loader|protobufjs|tar-fs|\.\/session|\.\/ssh)$/;
+const FROM_DOCKER_LIBS = /[\\/](dockerode|docker-modem)[\\/]lib[\\/]/;
+// The parent image leaves out ssh2 (DOCKER_HOST=ssh://; the parent talks to its mounted socket)
+// and @hal9000/mcp (the MCP SDK, ~1 MB, serves `hal9000 mcp` on the host only: the parent
+// forwards the relay's bytes with node:net).
+const HOST_ONLY = /^(ssh2|@hal9000\/mcp)$/;
+
+const stubMessage = (what: string) =>
+  what === "@hal9000/mcp"
+    ? "`hal9000 mcp` runs on the host (npx @hal9000/cli mcp …), not inside the parent, which only forwards the relay's port"
+    : HOST_ONLY.test(what)
+      ? `${what} is left out of the parent image's hal9000 bundle (it talks to its mounted Docker socket); for ssh:// engines use the npm CLI (npx @hal9000/cli)`
+      : `${what} is left out of hal9000's bundle: no hal9000 command uses it`;
+
+function leaveOut(target: "parent" | "npm"): NonNullable<Options["esbuildPlugins"]>[number] {
+  return {
+    name: `hal9000-${target}-leaves-out`,
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, (args) => {
+        const relative = args.path.startsWith("./");
+        if (NEVER_CALLED.test(args.path) && (!relative || FROM_DOCKER_LIBS.test(args.importer))) {
+          return { path: args.path, namespace: "left-out" };
+        }
+        if (!HOST_ONLY.test(args.path)) return undefined;
+        if (target === "parent") return { path: args.path, namespace: "left-out" };
+        // The npm CLI inlines @hal9000/mcp (evaluated only by `hal9000 mcp`) and requires ssh2,
+        // with its optional native addons, from its own dependencies on the first ssh://
+        // connection: `import("ssh2")` becomes a require, since the bundle runs as a vm script
+        // (compile-cache.ts), where import() needs an experimental Node option.
+        if (args.path === "@hal9000/mcp") return undefined;
+        return args.namespace === "require-at-runtime"
+          ? { path: args.path, external: true }
+          : { path: args.path, namespace: "require-at-runtime" };
+      });
+      build.onLoad({ filter: /.*/, namespace: "require-at-runtime" }, (args) => ({
+        loader: "js",
+        contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      }));
+      build.onLoad({ filter: /.*/, namespace: "left-out" }, (args) => ({
         loader: "js",
         contents: [
-          `const fail = () => { throw new Error(${JSON.stringify(message)}); };`,
+          `const fail = () => { throw new Error(${JSON.stringify(stubMessage(args.path))}); };`,
           "const stub = new Proxy(fail, { construct: fail });",
           // Callable itself (dockerode's session is a function) and through any property.
           'module.exports = new Proxy(fail, { construct: fail, get: (_t, key) => (key === "__esModule" ? false : stub) });',
+        ].join("\n"),
+      }));
+    },
+  };
+}
+
+// Node's own modules that `hal9000 list` and the coordinator never call, yet that load with
+// the modules importing them (crypto, https and tls, zlib, readline, child_process: ~40 of
+// Node's internal modules, ~15% of a cold `list`). In the bundles each is a module whose
+// exports load the real one on first use; the names come from the Node that builds.
+const LAZY_BUILTINS = /^(node:)?(crypto|https|tls|zlib|readline|child_process)$/;
+const lazyBuiltins: NonNullable<Options["esbuildPlugins"]>[number] = {
+  name: "hal9000-lazy-builtins",
+  setup(build) {
+    build.onResolve({ filter: LAZY_BUILTINS }, (args) =>
+      args.namespace === "lazy-builtin"
+        ? { path: args.path, external: true }
+        : { path: args.path.replace(/^node:/, ""), namespace: "lazy-builtin" },
+    );
+    build.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, async (args) => {
+      const names = Object.keys(await import(`node:${args.path}`)).filter((n) => n !== "default");
+      return {
+        loader: "js",
+        resolveDir: ".",
+        contents: [
+          "let real;",
+          `const load = () => (real ??= require(${JSON.stringify(`node:${args.path}`)}));`,
+          `const names = ${JSON.stringify(names)};`,
+          // A proxy, not getters: docker-modem assigns to an object whose prototype is https.
+          // Listing the names and esbuild's __esModule check must not load the module.
+          "module.exports = new Proxy({}, {",
+          '  get: (_t, key) => (key === "__esModule" ? undefined : load()[key]),',
+          "  has: (_t, key) => names.includes(key),",
+          "  ownKeys: () => names,",
+          "  getOwnPropertyDescriptor: (_t, key) => names.includes(key) ? { enumerable: true, configurable: true, get: () => load()[key] } : undefined,",
+          "});",
         ].join("\n"),
       };
     });
   },
 };
 
+// One CommonJS file with every dependency inside (the ones left out above aside).
+const oneFile = (target: "parent" | "npm"): Options => ({
+  format: ["cjs"],
+  platform: "node",
+  noExternal: [/.*/],
+  esbuildPlugins: [leaveOut(target), lazyBuiltins],
+  // readable-stream (docker-modem's hijacked exec/attach streams) is a copy of Node's own
+  // stream module, which Node has built in (~100 kB less to load).
+  esbuildOptions(options) {
+    options.alias = { "readable-stream": "stream" };
+  },
+  minify: false,
+  sourcemap: false,
+  // import.meta.url (cliBundlePath) as a CommonJS shim.
+  shims: true,
+  outExtension: () => ({ js: ".cjs" }),
+});
+
 export default defineConfig([
   {
-    // The library and the `hal9000` bin, for npm: dependencies stay external.
-    entry: ["src/index.ts", "src/bin.ts"],
+    // The library, for npm: dependencies stay external.
+    entry: ["src/index.ts"],
     format: ["esm"],
     target: "node20",
     dts: { entry: "src/index.ts" },
     // Published as readable, unminified ESM: no source maps to ship.
     sourcemap: false,
-    // Both configs write under dist/: each cleans only its own files.
-    clean: ["!bundle/**"],
+    // Each config writes under dist/ and cleans only its own files.
+    clean: ["*.js", "*.d.ts"],
   },
   {
-    // The same CLI as one self-contained file for the parent image, whose runtime is
-    // Debian bookworm's Node 18: every dependency bundled, nothing to install there.
-    entry: { hal9000: "src/bin.ts" },
-    outDir: "dist/bundle",
+    // The npm bin: `--version` inline, everything else from cli.cjs (compile-cache.ts says why).
+    entry: { bin: "src/bin.ts" },
     format: ["cjs"],
-    target: "node18",
+    target: "node20",
     platform: "node",
-    // Everything is bundled (ssh2, whose optional native addons would stay outside, is left out).
-    noExternal: [/.*/],
-    esbuildPlugins: [leaveOut],
-    // readable-stream (docker-modem's hijacked exec/attach streams) is a copy of Node's own
-    // stream module: the parent's Node has that built in (~100 kB less to load).
-    esbuildOptions(options) {
-      options.alias = { "readable-stream": "stream" };
-    },
-    minify: false,
+    noExternal: ["@hal9000/core/version"],
     sourcemap: false,
-    // import.meta.url (cliBundlePath) as a CommonJS shim.
-    shims: true,
-    clean: true,
     outExtension: () => ({ js: ".cjs" }),
+  },
+  {
+    // The CLI for npm as one file, so that V8's code cache covers all of it.
+    ...oneFile("npm"),
+    entry: { cli: "src/main.ts" },
+    target: "node20",
+  },
+  {
+    // The same CLI for the parent image, whose runtime is Debian bookworm's Node 18:
+    // nothing to install there.
+    ...oneFile("parent"),
+    entry: { hal9000: "src/bundle-bin.ts" },
+    outDir: "dist/bundle",
+    target: "node18",
+    clean: true,
   },
 ]);

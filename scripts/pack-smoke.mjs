@@ -8,8 +8,8 @@
 // each package, and type-checks a TypeScript consumer (strict, skipLibCheck false) against them
 // under moduleResolution node16 and bundler, so a missing declaration or @types fails here.
 //   node scripts/pack-smoke.mjs [--keep]   (--keep leaves the work folder for a look)
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
@@ -53,7 +53,9 @@ function imports(text) {
     /^\s*(?:import|export)\b[^;]*?\bfrom\s*["']([^"']+)["']/gm,
     /^\s*import\s*["']([^"']+)["']/gm,
     /\bimport\(\s*["']([^"']+)["']\s*\)/g,
-    /\brequire\(\s*["']([^"']+)["']\s*\)/g,
+    // Not inside a string: ajv (in the CLI's bundle, through the MCP SDK) writes `require("ajv/…")`
+    // into code it generates, as text.
+    /(?<![`'"])\brequire\(\s*["']([^"']+)["']\s*\)/g,
   ];
   for (const re of patterns) for (const m of text.matchAll(re)) found.add(m[1]);
   // "#name" is the package's own subpath import (package.json "imports"), not a dependency.
@@ -212,6 +214,27 @@ try {
   const version = run("npx", ["--no-install", "hal9000", "--version"], app).trim();
   if (/^\d+\.\d+\.\d+/.test(version)) passed++;
   else fail("@hal9000/cli", `npx hal9000 --version printed ${JSON.stringify(version)}`);
+
+  // Past --version the bin runs dist/cli.cjs (the whole CLI in one file) through the code
+  // cache; ssh2 comes from the CLI's own dependencies on the first ssh:// connection.
+  const cliHome = join(app, "home");
+  mkdirSync(cliHome);
+  const cliEnv = { ...process.env, HOME: cliHome, XDG_CACHE_HOME: "", HAL9000_HOME: join(cliHome, "hal") };
+  const cli = (args, env = {}) =>
+    spawnSync("npx", ["--no-install", "hal9000", ...args], { cwd: app, encoding: "utf8", env: { ...cliEnv, ...env } });
+  const help = cli(["--help"]);
+  const cached = existsSync(join(cliHome, ".cache", "hal9000", "compile-cache"));
+  if (help.status === 0 && /hal9000 spawn/.test(help.stdout) && cached) passed++;
+  else fail("@hal9000/cli", `npx hal9000 --help exited ${help.status}, compile cache written: ${cached}: ${help.stderr}`);
+  // A closed loopback port, with a key and a known host so that ssh2 is loaded and connects:
+  // the error must be the refused connection, not a missing module.
+  mkdirSync(join(cliHome, ".ssh"), { mode: 0o700 });
+  run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", join(cliHome, ".ssh", "id_ed25519")], app);
+  const publicKey = readFileSync(join(cliHome, ".ssh", "id_ed25519.pub"), "utf8").split(" ").slice(0, 2).join(" ");
+  writeFileSync(join(cliHome, ".ssh", "known_hosts"), `[127.0.0.1]:1 ${publicKey}\n`);
+  const ssh = cli(["count"], { DOCKER_HOST: "ssh://nobody@127.0.0.1:1" });
+  if (ssh.status !== 0 && /ssh:\/\/nobody@127\.0\.0\.1:1: daemon is not running/.test(ssh.stderr)) passed++;
+  else fail("@hal9000/cli", `hal9000 count over ssh:// to a closed port: exit ${ssh.status}: ${ssh.stderr}`);
 
   const importAll = Object.keys(packages)
     .map(

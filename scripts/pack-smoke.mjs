@@ -9,7 +9,16 @@
 // under moduleResolution node16 and bundler, so a missing declaration or @types fails here.
 //   node scripts/pack-smoke.mjs [--keep]   (--keep leaves the work folder for a look)
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { builtinModules } from "node:module";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
@@ -221,16 +230,27 @@ try {
   mkdirSync(cliHome);
   const cliEnv = { ...process.env, HOME: cliHome, XDG_CACHE_HOME: "", HAL9000_HOME: join(cliHome, "hal") };
   const cli = (args, env = {}) =>
-    spawnSync("npx", ["--no-install", "hal9000", ...args], { cwd: app, encoding: "utf8", env: { ...cliEnv, ...env } });
+    spawnSync("npx", ["--no-install", "hal9000", ...args], {
+      cwd: app,
+      encoding: "utf8",
+      env: { ...cliEnv, ...env },
+    });
   const help = cli(["--help"]);
   const cached = existsSync(join(cliHome, ".cache", "hal9000", "compile-cache"));
   if (help.status === 0 && /hal9000 spawn/.test(help.stdout) && cached) passed++;
-  else fail("@hal9000/cli", `npx hal9000 --help exited ${help.status}, compile cache written: ${cached}: ${help.stderr}`);
+  else
+    fail(
+      "@hal9000/cli",
+      `npx hal9000 --help exited ${help.status}, compile cache written: ${cached}: ${help.stderr}`,
+    );
   // A closed loopback port, with a key and a known host so that ssh2 is loaded and connects:
   // the error must be the refused connection, not a missing module.
   mkdirSync(join(cliHome, ".ssh"), { mode: 0o700 });
   run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", join(cliHome, ".ssh", "id_ed25519")], app);
-  const publicKey = readFileSync(join(cliHome, ".ssh", "id_ed25519.pub"), "utf8").split(" ").slice(0, 2).join(" ");
+  const publicKey = readFileSync(join(cliHome, ".ssh", "id_ed25519.pub"), "utf8")
+    .split(" ")
+    .slice(0, 2)
+    .join(" ");
   writeFileSync(join(cliHome, ".ssh", "known_hosts"), `[127.0.0.1]:1 ${publicKey}\n`);
   const ssh = cli(["count"], { DOCKER_HOST: "ssh://nobody@127.0.0.1:1" });
   if (ssh.status !== 0 && /ssh:\/\/nobody@127\.0\.0\.1:1: daemon is not running/.test(ssh.stderr)) passed++;

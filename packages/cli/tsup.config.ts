@@ -12,6 +12,7 @@ const FROM_DOCKER_LIBS = /[\\/](dockerode|docker-modem)[\\/]lib[\\/]/;
 // and @hal9000/mcp (the MCP SDK, ~1 MB, serves `hal9000 mcp` on the host only: the parent
 // forwards the relay's bytes with node:net).
 const HOST_ONLY = /^(ssh2|@hal9000\/mcp)$/;
+const MCP_SDK = /^(@modelcontextprotocol\/sdk|zod)(\/|$)/;
 
 const stubMessage = (what: string) =>
   what === "@hal9000/mcp"
@@ -25,6 +26,9 @@ function leaveOut(target: "parent" | "npm"): NonNullable<Options["esbuildPlugins
     name: `hal9000-${target}-leaves-out`,
     setup(build) {
       build.onResolve({ filter: /.*/ }, (args) => {
+        // The MCP SDK and zod (~1 MB, which every command would read) load, from the CLI's
+        // dependencies, only when `hal9000 mcp` evaluates @hal9000/mcp.
+        if (target === "npm" && MCP_SDK.test(args.path)) return { path: args.path, external: true };
         const relative = args.path.startsWith("./");
         if (NEVER_CALLED.test(args.path) && (!relative || FROM_DOCKER_LIBS.test(args.importer))) {
           return { path: args.path, namespace: "left-out" };

@@ -11,7 +11,7 @@ import { ultramin } from "./figures/images.mjs";
 import { mcpRelay } from "./figures/mcp.mjs";
 import { runTask } from "./figures/run.mjs";
 import { spawnApi, spawnCli, spawnConcurrent } from "./figures/spawn.mjs";
-import { list, version } from "./figures/startup.mjs";
+import { list, listNoCache, version } from "./figures/startup.mjs";
 import { createBenchEnv } from "./lib/env.mjs";
 import { compare, figure } from "./lib/harness.mjs";
 import { writeResults } from "./lib/report.mjs";
@@ -19,6 +19,7 @@ import { writeResults } from "./lib/report.mjs";
 const FIGURES = [
   version,
   list,
+  listNoCache,
   spawnCli,
   spawnApi,
   spawnConcurrent,

@@ -1,4 +1,6 @@
-// Cold CLI processes: `hal9000 --version` and `hal9000 list` against a bare `node -e 0`.
+// Cold CLI processes: `hal9000 --version` and `hal9000 list` against a bare `node -e 0`. A new
+// process each time, with the compile cache the first run left (as every run after a user's
+// first); `list-no-cache` shows a run without it (HAL9000_COMPILE_CACHE=0).
 export const version = {
   name: "version",
   title: "`hal9000 --version`",
@@ -33,6 +35,24 @@ export const list = {
         },
       ],
       candidate: { label: "hal9000 list", fn: () => bench.cli(["list"]) },
+    });
+  },
+};
+
+export const listNoCache = {
+  name: "list-no-cache",
+  title: "`hal9000 list`, cold process, no compile cache",
+  goal: { text: "report: what the compile cache saves (HAL9000_COMPILE_CACHE=0)" },
+  run: async (bench, { compare, runs }) => {
+    await bench.parent();
+    const env = { ...bench.env, HAL9000_COMPILE_CACHE: "0" };
+    return compare({
+      name: "list-no-cache",
+      title: listNoCache.title,
+      goal: listNoCache.goal,
+      runs: runs ?? 15,
+      baselines: [{ label: "node -e 0", fn: () => bench.node(["-e", "0"]) }],
+      candidate: { label: "hal9000 list (no compile cache)", fn: () => bench.cli(["list"], { env }) },
     });
   },
 };

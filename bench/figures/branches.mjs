@@ -67,7 +67,8 @@ export const spawnBranch = {
       });
     } finally {
       await cleanup();
-      rmSync(repo, { recursive: true, force: true });
+      // git may still be finishing in the repository (seen: ENOTEMPTY on its .git, after the figure was taken).
+      rmSync(repo, { recursive: true, force: true, maxRetries: 5 });
     }
   },
 };

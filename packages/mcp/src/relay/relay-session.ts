@@ -38,6 +38,14 @@ interface PendingCall {
   started: number;
 }
 
+/**
+ * isInitializeRequest, asked only of a message whose method says so: the SDK's schema check
+ * builds a whole list of issues for every message it refuses, at each call.
+ */
+function isInitialize(msg: JSONRPCMessage): boolean {
+  return (msg as { method?: unknown }).method === "initialize" && isInitializeRequest(msg);
+}
+
 export class RelaySession {
   readonly transport: StreamableHTTPServerTransport;
   readonly worker: string;
@@ -149,7 +157,8 @@ export class RelaySession {
 
   async #fromClient(msg: JSONRPCMessage): Promise<void> {
     if (this.#closed) return;
-    if (isInitializeRequest(msg)) this.#initialize = msg as JSONRPCRequest;
+    const initialize = isInitialize(msg);
+    if (initialize) this.#initialize = msg as JSONRPCRequest;
     if (this.#crashed !== undefined && isJSONRPCRequest(msg)) {
       const message = this.#crashed;
       this.#crashed = undefined;
@@ -166,7 +175,7 @@ export class RelaySession {
     }
     try {
       if (!this.#child) {
-        if (this.#initialize !== undefined && !isInitializeRequest(msg)) this.#restarts++;
+        if (this.#initialize !== undefined && !initialize) this.#restarts++;
         this.#ready ??= this.#start().finally(() => {
           this.#ready = undefined;
         });
@@ -196,8 +205,7 @@ export class RelaySession {
       const call = this.#pending.get(msg.id);
       this.#pending.delete(msg.id);
       if (call?.tool !== undefined) {
-        const failed =
-          isJSONRPCErrorResponse(msg) || (msg as { result?: { isError?: unknown } }).result?.isError === true;
+        const failed = "error" in msg || (msg as { result?: { isError?: unknown } }).result?.isError === true;
         this.#log.info(
           this.#tag(),
           `tool call ${call.tool}: ${failed ? "error" : "ok"} in ${Date.now() - call.started} ms`,

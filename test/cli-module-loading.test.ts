@@ -20,7 +20,7 @@ const REPORT = fileURLToPath(new URL("./fixtures/report-loaded-modules.mjs", imp
 const CORE = fileURLToPath(new URL("../packages/core/dist/index.js", import.meta.url));
 // What those load (the deferred modules themselves sit in the cache as small stand-ins).
 const HEAVY = /[\\/]node_modules[\\/](@grpc[\\/]|protobufjs[\\/]|ssh2[\\/]|tar-stream[\\/]|uuid[\\/])/;
-// Node's own modules the bundle loads on first use (tsup.config.ts, LAZY_BUILTINS).
+// Node's own modules the bundle loads on first use (packages/cli/build/bundle-plugins.ts, LAZY_BUILTINS).
 const LAZY_BUILTINS = /^(crypto|https|tls|zlib|child_process|dgram)$/;
 const home = mkdtempSync(path.join(tmpdir(), "hal9000-modules-"));
 

@@ -75,7 +75,7 @@ function compile(file: string, source: string, cachedData: Buffer | undefined): 
     filename: file,
     cachedData,
     // No importModuleDynamically: Node 20 warns that it is experimental. The bundle has no
-    // import() of its own (tsup.config.ts), and a file that has one fails with Node's error.
+    // import() of its own (build/bundle-plugins.ts), and a file that has one fails with Node's error.
   });
 }
 

@@ -172,6 +172,7 @@ export {
   type TaskOutcome,
   type TaskRecord,
 } from "./sessions.js";
+export { settleAll } from "./settle-all.js";
 export {
   clearSpawnIntent,
   type FoundSpawnIntent,

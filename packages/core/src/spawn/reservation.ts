@@ -40,7 +40,10 @@ export interface Reservation {
   /** The worker's home existed before this spawn (it is kept on failure). */
   homeExisted: boolean;
   intent: SpawnIntent;
-  /** Removes the intent: the spawn's worker started, or what it made is cleaned up. */
+  /**
+   * Removes the intent: the spawn's worker started, or what it made is cleaned up. Settles once
+   * the spawn lock that granted it is released too.
+   */
   release(): Promise<void>;
 }
 
@@ -115,16 +118,23 @@ async function drain(key: string): Promise<void> {
   const queue = queues.get(key) ?? [];
   while (queue.length > 0) {
     const first = queue[0] as Pending;
-    // Settled once the lock is released: a CLI that exits on a refusal must not leave it held.
+    // A refusal is settled once the lock is released: a CLI that exits on it must not leave the
+    // lock held. A reservation goes on at once (its spawn has its worker to make meanwhile), and
+    // its release waits for the lock's, for a spawn refused right after it.
     const served = new Map<Pending, () => void>();
+    let unlocked = () => {};
+    const lockReleased = new Promise<void>((resolve) => {
+      unlocked = resolve;
+    });
     try {
       await withSpawnLock(first.ctx.layout, async () => {
         const views = new Map<string, SlotView>();
         while (queue.length > 0 && served.size < MAX_BATCH) {
           const p = queue.shift() as Pending;
           try {
-            const reservation = await reserveOne(p.ctx, p.request, views);
-            served.set(p, () => p.resolve(reservation));
+            const reservation = await reserveOne(p.ctx, p.request, views, lockReleased);
+            served.set(p, () => undefined);
+            p.resolve(reservation);
           } catch (err) {
             served.set(p, () => p.reject(err));
           }
@@ -134,6 +144,7 @@ async function drain(key: string): Promise<void> {
       // The lock itself failed (timed out, unwritable): the reservations it did not serve fail alike.
       if (served.size === 0) for (const p of queue.splice(0)) p.reject(err);
     }
+    unlocked();
     for (const settle of served.values()) settle();
   }
   queues.delete(key);
@@ -144,6 +155,7 @@ async function reserveOne(
   ctx: CoreContext,
   request: ReservationRequest,
   views: Map<string, SlotView>,
+  lockReleased: Promise<void>,
 ): Promise<Reservation> {
   const { parentName, calledAt } = request;
   await assertNotCancelled(ctx.layout, parentName, calledAt);
@@ -180,7 +192,7 @@ async function reserveOne(
       if (released) return;
       released = true;
       clearInterval(heartbeat);
-      await clearSpawnIntent(ctx.layout, name);
+      await Promise.all([clearSpawnIntent(ctx.layout, name), lockReleased]);
     },
   };
 }

@@ -9,6 +9,7 @@ import {
   pruneWorkerCredentials,
   removeMcpWorkerToken,
   removeWorkerCredential,
+  settleAll,
   type WorkerHomePlan,
 } from "@hal9000/volumes";
 import type { CoreContext } from "../context/context.js";
@@ -110,18 +111,22 @@ export async function prepareWorkerFiles(
   };
   try {
     // Copies left by workers that are gone: no container, and no record saying it may come back
-    // (a worker being recreated by recovery has no container for a moment).
+    // (a worker being recreated by recovery has no container for a moment). Pruned beside this
+    // worker's own files, which it never touches.
     const inUse = async (n: string) =>
+      n === name ||
       (await containerExists(ctx, n)) ||
       ((await ctx.sessions.read(n).catch(() => undefined))?.state ?? "ended") !== "ended";
-    await pruneWorkerCredentials(ctx.layout, inUse).catch((err: unknown) =>
+    const pruned = pruneWorkerCredentials(ctx.layout, inUse).catch((err: unknown) =>
       log("pruning worker credentials: %s", (err as Error).message),
     );
-    const relay = await workerRelayPlan(ctx.layout);
-    const home = await prepareWorkerHome(
-      ctx.layout,
-      workerHomePlan(name, security, { trustWorkspace: ctx.config.workerTrustWorkspace, relay }),
+    const prepared = workerRelayPlan(ctx.layout).then((relay) =>
+      prepareWorkerHome(
+        ctx.layout,
+        workerHomePlan(name, security, { trustWorkspace: ctx.config.workerTrustWorkspace, relay }),
+      ),
     );
+    const [home] = await settleAll([prepared, pruned]);
     if (security.credential) {
       log(
         "worker %s gets the %s (%s) as a read-only file",

@@ -68,13 +68,22 @@ async function privateDir(dir: string): Promise<void> {
   await chmod(dir, 0o700);
 }
 
+/** Directories being made: a worker's credential copy and identity files, written at once, share one. */
+const making = new Map<string, Promise<string>>();
+
 /** The worker's private directory under HAL9000_HOME/secrets/workers, created if missing. */
 export async function ensureWorkerSecretsDir(layout: HomeLayout, name: string): Promise<string> {
-  await privateDir(layout.secrets);
-  await privateDir(workerSecretsRoot(layout));
   const dir = workerSecretsDir(layout, name);
-  await privateDir(dir);
-  return dir;
+  const pending = making.get(dir);
+  if (pending) return pending;
+  const made = (async () => {
+    await privateDir(layout.secrets);
+    await privateDir(workerSecretsRoot(layout));
+    await privateDir(dir);
+    return dir;
+  })().finally(() => making.delete(dir));
+  making.set(dir, made);
+  return made;
 }
 
 /**

@@ -1,10 +1,11 @@
-import { mkdtemp, readFile, rm, stat, utimes } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm, stat, utimes } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { homeLayout } from "../../src/home.js";
 import {
   credentialFileContent,
+  ensureWorkerSecretsDir,
   pruneWorkerCredentials,
   removeWorkerCredentials,
   workerSecretsDir,
@@ -79,6 +80,19 @@ describe("per-worker credential files", () => {
     );
     expect(w.target).toBe("/home/worker/.claude/.credentials.json");
     expect(JSON.parse(await readFile(w.file, "utf8")).claudeAiOauth.accessToken).toBe("sk-ant-oat01-q");
+  });
+
+  it("makes a worker's private directory once for callers at once, and checks it again later", async () => {
+    const [a, b] = await Promise.all([
+      ensureWorkerSecretsDir(layout, "w9"),
+      ensureWorkerSecretsDir(layout, "w9"),
+    ]);
+    expect(a).toBe(workerSecretsDir(layout, "w9"));
+    expect(b).toBe(a);
+    expect((await stat(a)).mode & 0o777).toBe(0o700);
+    await chmod(a, 0o755);
+    await ensureWorkerSecretsDir(layout, "w9");
+    expect((await stat(a)).mode & 0o777).toBe(0o700);
   });
 
   it("refuses a worker name that would leave secrets/workers", async () => {

@@ -55,11 +55,15 @@ interface State {
   files: string[];
 }
 
+/** What the running coordinator rewrites on its own every few seconds: its stats samples. */
+const COORDINATOR_OWN = new RegExp(`^home/run/stats-${parentName}\\.json(\\.|$)`);
+
 /** Names, types, sizes (of files) and modes; not times, which reads alone may change. */
 async function tree(dir: string, rel = ""): Promise<string[]> {
   const out: string[] = [];
   for (const entry of (await readdir(path.join(dir, rel))).sort()) {
     const p = path.join(rel, entry);
+    if (COORDINATOR_OWN.test(p)) continue;
     const st = await lstat(path.join(dir, p));
     const kind = st.isDirectory() ? "dir" : st.isSymbolicLink() ? "link" : st.isFile() ? "file" : "other";
     out.push(`${p} ${kind} ${kind === "file" ? st.size : "-"} ${(st.mode & 0o7777).toString(8)}`);

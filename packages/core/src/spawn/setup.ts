@@ -87,6 +87,21 @@ export function workerHomePlan(
   return plan;
 }
 
+/** How often one process prunes credential copies: only copies older than 10 minutes go. */
+export const PRUNE_INTERVAL_MS = 60_000;
+const lastPrune = new Map<string, number>();
+
+/**
+ * Whether this spawn prunes (then the next one within PRUNE_INTERVAL_MS of this process does
+ * not): a prune reads every worker's secrets directory, and twenty spawns at once need one.
+ */
+export function pruneDue(home: string, now = Date.now()): boolean {
+  const last = lastPrune.get(home);
+  if (last !== undefined && now - last < PRUNE_INTERVAL_MS) return false;
+  lastPrune.set(home, now);
+  return true;
+}
+
 /**
  * Prepares the worker's files (in its home, already created): one plan, and volumes writes
  * what it says (credential copy, ~/.claude, relayed MCP servers, identity files). Returns the
@@ -117,9 +132,11 @@ export async function prepareWorkerFiles(
       n === name ||
       (await containerExists(ctx, n)) ||
       ((await ctx.sessions.read(n).catch(() => undefined))?.state ?? "ended") !== "ended";
-    const pruned = pruneWorkerCredentials(ctx.layout, inUse).catch((err: unknown) =>
-      log("pruning worker credentials: %s", (err as Error).message),
-    );
+    const pruned = pruneDue(ctx.layout.home)
+      ? pruneWorkerCredentials(ctx.layout, inUse).catch((err: unknown) =>
+          log("pruning worker credentials: %s", (err as Error).message),
+        )
+      : undefined;
     const prepared = workerRelayPlan(ctx.layout).then((relay) =>
       prepareWorkerHome(
         ctx.layout,

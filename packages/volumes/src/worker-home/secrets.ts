@@ -68,6 +68,17 @@ async function privateDir(dir: string): Promise<void> {
   await chmod(dir, 0o700);
 }
 
+/**
+ * secrets/ and secrets/workers/ as this process found them private once: checked again by
+ * the next process. Should one go later, the worker's own directory's mkdir makes it 0700 again.
+ */
+const checked = new Set<string>();
+async function checkedOnce(dir: string): Promise<void> {
+  if (checked.has(dir)) return;
+  await privateDir(dir);
+  checked.add(dir);
+}
+
 /** Directories being made: a worker's credential copy and identity files, written at once, share one. */
 const making = new Map<string, Promise<string>>();
 
@@ -77,8 +88,8 @@ export async function ensureWorkerSecretsDir(layout: HomeLayout, name: string): 
   const pending = making.get(dir);
   if (pending) return pending;
   const made = (async () => {
-    await privateDir(layout.secrets);
-    await privateDir(workerSecretsRoot(layout));
+    await checkedOnce(layout.secrets);
+    await checkedOnce(workerSecretsRoot(layout));
     await privateDir(dir);
     return dir;
   })().finally(() => making.delete(dir));

@@ -84,6 +84,7 @@ export const spawnApi = {
   name: "spawn-api",
   title: "API `spawn({ ready: false })` → running",
   goal: { maxRatio: 1.1, text: "≤ 1.10× create + start" },
+  note: "besides create + start, a spawn makes 2 engine calls beside its reservation (the parent and image inspects) and 1 under the spawn lock (the list of workers), and writes the worker's files at once; a Claude worker is reported from what create and start said, with no inspect after the start. Before (checks, then reservation, then files one by one, then an inspect): 1.24× at 17:25.",
   run: async (bench, { compare, runs }) => {
     const { inspect } = await template(bench);
     const hal = await bench.api();
@@ -107,6 +108,7 @@ export const spawnApi = {
         },
       ],
       candidate: { label: "Hal9000.spawn()", fn: spawn, after: cleanup },
+      note: spawnApi.note,
     });
   },
 };
@@ -115,7 +117,7 @@ export const spawnConcurrent = {
   name: "spawn-20",
   title: "20 spawns at once, API, → running",
   goal: { maxRatio: 1.15, text: "≤ 1.15× 20 × create + start" },
-  note: "the spawn lock is held only for the reservation (count, name, a per-spawn intent naming its writer's pid, host, pid namespace and start time); create and start run outside it and overlap in the daemon as bare create + start do, and the reservations of one process share one lock hold and one list of the workers. Before (lock held across create + start): 4.74× here at 14:14, 7.3× at 15:01 under load 45.",
+  note: "the spawn lock is held only for the reservation (count, name, a per-spawn intent naming its writer's pid, host, pid namespace and start time); create and start run outside it and overlap in the daemon as bare create + start do, and the reservations of one process share one lock hold and one list of the workers; spawns asking at once share one parent inspect and one image inspect, a granted reservation goes on before the lock hold ends, and one process prunes old credential copies once a minute, not once per spawn. Before (lock held across create + start): 4.74× here at 14:14, 7.3× at 15:01 under load 45.",
   run: async (bench, { compare, runs }) => {
     const { inspect } = await template(bench);
     const hal = await bench.api();

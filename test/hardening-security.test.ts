@@ -116,37 +116,37 @@ describe("the parent", () => {
 
     const cmdline = await run(fleet.parentName, ["cat", `/proc/${pid}/cmdline`]);
     expect(cmdline.output.split("\0")).toContain("coordinator");
-    const fds = await run(fleet.parentName, [
-      "sh",
-      "-c",
-      `for f in /proc/${pid}/fd/*; do readlink "$f"; done`,
-    ]);
-    const sockets = [...fds.output.matchAll(/socket:\[(\d+)\]/g)].map((m) => m[1]);
-    expect(sockets.length).toBeGreaterThan(0); // the Docker API connection(s)
-    const inet = await run(fleet.parentName, [
-      "cat",
-      "/proc/net/tcp",
-      "/proc/net/tcp6",
-      "/proc/net/udp",
-      "/proc/net/udp6",
-    ]);
-    const unix = await run(fleet.parentName, ["cat", "/proc/net/unix"]);
-    const unixInodes = new Map(
-      unix.output
-        .trim()
-        .split("\n")
-        .slice(1)
-        .map((l) => l.trim().split(/\s+/))
-        .map((c) => [c[6], c] as const),
-    );
-    for (const inode of sockets) {
-      expect(inet.output.includes(` ${inode} `), `coordinator socket ${inode} is a network socket`).toBe(
-        false,
+    // The coordinator opens and closes Docker connections as it works (stats samples every few
+    // seconds), so its fds and the kernel's socket tables are read at once, until one look
+    // finds every socket it holds in them.
+    const look = async () => {
+      const r = await run(fleet.parentName, [
+        "sh",
+        "-c",
+        `for f in /proc/${pid}/fd/*; do readlink "$f"; done; echo ---; cat /proc/net/unix; echo ---; cat /proc/net/tcp /proc/net/tcp6 /proc/net/udp /proc/net/udp6`,
+      ]);
+      const [fds = "", unix = "", inet = ""] = r.output.split("---\n");
+      const sockets = [...fds.matchAll(/socket:\[(\d+)\]/g)].map((m) => m[1] as string);
+      const unixInodes = new Map(
+        unix
+          .trim()
+          .split("\n")
+          .slice(1)
+          .map((l) => l.trim().split(/\s+/))
+          .map((c) => [c[6], c] as const),
       );
+      const network = sockets.filter((inode) => inet.includes(` ${inode} `));
+      // A socket found nowhere was closed between the reads: look again.
+      const found = sockets.every((inode) => unixInodes.has(inode) || network.includes(inode));
+      return found ? { sockets, unixInodes, network } : undefined;
+    };
+    const { sockets, unixInodes, network } = await waitFor("one look at the coordinator's sockets", look);
+    expect(sockets.length).toBeGreaterThan(0); // the Docker API connection(s)
+    expect(network, "the coordinator's network sockets").toEqual([]);
+    for (const inode of sockets) {
       const entry = unixInodes.get(inode);
-      expect(entry, `coordinator socket ${inode} is not a unix socket`).toBeDefined();
       // A client connection (to /var/run/docker.sock), never a listening socket.
-      expect(Number.parseInt(entry?.[3] ?? "0", 16) & 0x10000).toBe(0);
+      expect(Number.parseInt(entry?.[3] ?? "0", 16) & 0x10000, `coordinator socket ${inode} listens`).toBe(0);
     }
   });
 });

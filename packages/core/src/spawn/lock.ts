@@ -49,12 +49,20 @@ export async function assertNotCancelled(
   calledAtMs: number,
   phase: CancelledAt = "waiting",
 ): Promise<void> {
-  const stoppedAt = await lastStopAll(layout, parent);
-  if (stoppedAt >= calledAtMs) {
-    const what = phase === "waiting" ? "while it waited its turn" : "while its worker started";
-    throw new ConflictError(
-      `spawn cancelled: \`stop-all\` was called (${new Date(stoppedAt).toISOString()}) ${what}`,
-      { hint: "spawn again once stop-all has finished" },
-    );
-  }
+  const cancelled = cancellation(await lastStopAll(layout, parent), calledAtMs, phase);
+  if (cancelled) throw cancelled;
+}
+
+/** The refusal of a spawn called at `calledAtMs` when the latest stop-all was at `stoppedAt`; undefined if none. Pure. */
+export function cancellation(
+  stoppedAt: number,
+  calledAtMs: number,
+  phase: CancelledAt = "waiting",
+): ConflictError | undefined {
+  if (stoppedAt < calledAtMs) return undefined;
+  const what = phase === "waiting" ? "while it waited its turn" : "while its worker started";
+  return new ConflictError(
+    `spawn cancelled: \`stop-all\` was called (${new Date(stoppedAt).toISOString()}) ${what}`,
+    { hint: "spawn again once stop-all has finished" },
+  );
 }

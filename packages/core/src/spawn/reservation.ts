@@ -21,7 +21,7 @@ import { ConflictError, LimitReachedError } from "../vocabulary/errors.js";
 import { isOwned } from "../vocabulary/labels.js";
 import { logFor } from "../vocabulary/log.js";
 import { generateWorkerName } from "../vocabulary/names.js";
-import { assertNotCancelled, withSpawnLock } from "./lock.js";
+import { cancellation, lastStopAll, withSpawnLock } from "./lock.js";
 import { clearSpawnIntent, describeOrphans, sweepOrphans, writeSpawnIntent } from "./orphans.js";
 
 const log = logFor("spawn");
@@ -122,27 +122,42 @@ async function drain(key: string): Promise<void> {
     // lock held. A reservation goes on at once (its spawn has its worker to make meanwhile), and
     // its release waits for the lock's, for a spawn refused right after it.
     const served = new Map<Pending, () => void>();
+    let taken = 0;
     let unlocked = () => {};
     const lockReleased = new Promise<void>((resolve) => {
       unlocked = resolve;
     });
     try {
       await withSpawnLock(first.ctx.layout, async () => {
-        const views = new Map<string, SlotView>();
-        while (queue.length > 0 && served.size < MAX_BATCH) {
+        const batch: Batch = { views: new Map(), stopAll: new Map(), lockReleased };
+        // Slots and names are decided one after another; the intents are written at once, and
+        // all of them are on disk before the lock goes.
+        const writes: Promise<void>[] = [];
+        while (queue.length > 0 && taken < MAX_BATCH) {
           const p = queue.shift() as Pending;
+          taken++;
           try {
-            const reservation = await reserveOne(p.ctx, p.request, views, lockReleased);
-            served.set(p, () => undefined);
-            p.resolve(reservation);
+            const { written } = await reserveOne(p.ctx, p.request, batch);
+            writes.push(
+              written.then(
+                (reservation) => {
+                  served.set(p, () => undefined);
+                  p.resolve(reservation);
+                },
+                (err: unknown) => {
+                  served.set(p, () => p.reject(err));
+                },
+              ),
+            );
           } catch (err) {
             served.set(p, () => p.reject(err));
           }
         }
+        await Promise.all(writes);
       });
     } catch (err) {
       // The lock itself failed (timed out, unwritable): the reservations it did not serve fail alike.
-      if (served.size === 0) for (const p of queue.splice(0)) p.reject(err);
+      if (taken === 0) for (const p of queue.splice(0)) p.reject(err);
     }
     unlocked();
     for (const settle of served.values()) settle();
@@ -150,15 +165,29 @@ async function drain(key: string): Promise<void> {
   queues.delete(key);
 }
 
-/** Under the lock: the checks that can race, then the intent. */
+/** What one lock hold knows, per parent: its workers and spawns in flight, its latest stop-all. */
+interface Batch {
+  views: Map<string, SlotView>;
+  /** Read once per hold: a stop-all written meanwhile still cancels the spawn after its start. */
+  stopAll: Map<string, Promise<number>>;
+  lockReleased: Promise<void>;
+}
+
+/** Under the lock: the checks that can race; then the intent, being written. */
 async function reserveOne(
   ctx: CoreContext,
   request: ReservationRequest,
-  views: Map<string, SlotView>,
-  lockReleased: Promise<void>,
-): Promise<Reservation> {
+  batch: Batch,
+): Promise<{ written: Promise<Reservation> }> {
   const { parentName, calledAt } = request;
-  await assertNotCancelled(ctx.layout, parentName, calledAt);
+  const { views, lockReleased } = batch;
+  let stopAll = batch.stopAll.get(parentName);
+  if (!stopAll) {
+    stopAll = lastStopAll(ctx.layout, parentName);
+    batch.stopAll.set(parentName, stopAll);
+  }
+  const cancelled = cancellation(await stopAll, calledAt);
+  if (cancelled) throw cancelled;
   let view = views.get(parentName);
   if (!view) {
     const sweep = await sweepOrphans(ctx);
@@ -169,13 +198,24 @@ async function reserveOne(
   }
   assertFreeSlot(view, ctx.config.workerMaxCount);
   const { name, homeExisted } = await chooseName(ctx, request.name, view);
-  const intent = await writeSpawnIntent(ctx.layout, {
+  view.inFlight.add(name); // taken for the next ones of this hold, written or not
+  const written = writeSpawnIntent(ctx.layout, {
     name,
     parent: parentName,
     homeCreated: !homeExisted,
     calledAtMs: calledAt,
-  });
-  view.inFlight.add(name);
+  }).then((intent) => granted(ctx, request, { name, homeExisted, intent }, lockReleased));
+  return { written };
+}
+
+/** A reservation whose intent is written. */
+function granted(
+  ctx: CoreContext,
+  request: ReservationRequest,
+  made: { name: string; homeExisted: boolean; intent: SpawnIntent },
+  lockReleased: Promise<void>,
+): Reservation {
+  const { name, homeExisted, intent } = made;
   // Writers elsewhere judge this intent by its age: keep it fresh while the spawn runs.
   const heartbeat = setInterval(
     () => void touchSpawnIntent(ctx.layout, name),

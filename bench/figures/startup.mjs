@@ -20,12 +20,14 @@ export const list = {
   name: "list",
   title: "`hal9000 list`, cold process",
   goal: { maxRatio: 1.6, text: "≤ 1.6× node" },
+  note: "the npm bin runs the CLI as one CommonJS file (dist/cli.cjs) from V8's code cache, which the first run writes to ~/.cache/hal9000 (list-no-cache shows a run without it), and Node's crypto, TLS, zlib, readline and child_process load on first use. What is left (--cpu-prof): deserializing the cache and evaluating the modules (~15 ms), Node's http client on its first request (~10 ms), dockerode's own setup (~8 ms), and two requests to the daemon (version and list; docker ps makes two as well). Before (ESM with every package in its own files): 2.06× at 17:25.",
   run: async (bench, { compare, runs }) => {
     await bench.parent(); // a parent to list workers of (none yet: the cost is the process)
     return compare({
       name: "list",
       title: list.title,
       goal: list.goal,
+      note: list.note,
       runs: runs ?? 15,
       baselines: [
         { label: "node -e 0", fn: () => bench.node(["-e", "0"]) },

@@ -25,7 +25,7 @@ export const status = {
   name: "status-50",
   title: `\`hal9000 status\` with ${FLEET} running workers`,
   goal: { maxRatio: 0.5, text: "≤ 0.5× docker ps + docker stats --no-stream" },
-  note: "docker stats --no-stream waits for the engine's two samples about a second apart, which Docker 20.10's stats collector reads one container after another (two passes over all 50 and a second between); hal9000 status takes one one-shot sample per worker (answered at once) and measures CPU use since the sample the parent's coordinator recorded (every 5 s, two kept per worker; status --json says the interval as cpuIntervalSeconds). Measured after the coordinator's first round over the fleet.",
+  note: "docker stats --no-stream waits for the engine's two samples about a second apart, which Docker 20.10's one stats collector reads one container after another (two passes over all 50, a second between). hal9000 status waits for none: the parent's coordinator samples every running worker every 5 s (one-shot stats, all at once: one collector pass) and keeps the last two per worker; status shows CPU use between them and the memory of the last (status --json: cpuIntervalSeconds, cpuSince, sampledAt). One one-shot call per worker at status time (tried first) still waits for the collector: 0.70× at 50. Measured after the coordinator's round over the new workers.",
   run: async (bench, { compare, runs }) => {
     const hal = await fleetOf(bench, FLEET);
     const names = (await hal.list()).map((w) => w.name);

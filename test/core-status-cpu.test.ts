@@ -106,12 +106,8 @@ describe("status: the coordinator's recorded samples", () => {
     });
   });
 
-  it("measures live a worker without recent samples: one started since, one whose record is stale", async () => {
-    const sampled = await hal.spawn({ command: SLEEP });
-    startCoordinator(1_000);
-    await waitFor("two samples", async () => (await recorded())[sampled.id]?.length === 2, LONG);
-    await stopCoordinator();
-    // Started after the coordinator stopped: nothing recorded for it.
+  it("measures live a worker without recent samples: none recorded, or a stale record", async () => {
+    // No coordinator runs on this home: nothing is recorded for it.
     const fresh = await hal.spawn({ command: SPIN });
     const f = byName((await hal.status()).workers, fresh.name);
     expect((await recorded())[fresh.id]).toBeUndefined();

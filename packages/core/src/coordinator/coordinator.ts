@@ -112,7 +112,12 @@ class Coordinator {
     );
     sweeper.unref();
     const sampling = new AbortController();
-    const sampler = new StatsSampler(this.#ctx, this.#log, this.#opts.statsIntervalMs).run(sampling.signal);
+    const sampler = new StatsSampler(
+      this.#ctx,
+      this.#log,
+      () => this.#followers.ids(),
+      this.#opts.statsIntervalMs,
+    ).run(sampling.signal);
     try {
       await followEvents(this.#ctx.engine, {
         signal: this.#opts.signal,

@@ -71,6 +71,11 @@ export class LogFollowers {
       });
   }
 
+  /** The containers followed now: the running workers (a follower ends with its container's output). */
+  ids(): string[] {
+    return [...this.#followers.values()].map((f) => f.id);
+  }
+
   /** Stops following, and waits until every log file is closed. */
   async close(): Promise<void> {
     const closing = [...this.#followers.values()].map((f) => {

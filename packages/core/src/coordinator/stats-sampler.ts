@@ -1,7 +1,6 @@
 import { type StatsSample, writeStatsSamples } from "@hal9000/volumes";
 import type { CoreContext } from "../context/context.js";
 import { statsSampleOf } from "../fleet/stats.js";
-import { listWorkerContainers } from "../worker/list.js";
 import type { CoordinatorLog } from "./log.js";
 import { pause } from "./pause.js";
 
@@ -28,12 +27,20 @@ export class StatsSampler {
   readonly #ctx: CoreContext;
   readonly #log: CoordinatorLog;
   readonly #intervalMs: number;
+  readonly #running: () => readonly string[];
   readonly #samples = new Map<string, StatsSample[]>();
   #written = false;
 
-  constructor(ctx: CoreContext, log: CoordinatorLog, intervalMs = STATS_SAMPLE_INTERVAL_MS) {
+  /** `running`: the ids of the running workers (the coordinator follows each one's output already: no listing per round). */
+  constructor(
+    ctx: CoreContext,
+    log: CoordinatorLog,
+    running: () => readonly string[],
+    intervalMs = STATS_SAMPLE_INTERVAL_MS,
+  ) {
     this.#ctx = ctx;
     this.#log = log;
+    this.#running = running;
     this.#intervalMs = intervalMs;
   }
 
@@ -51,8 +58,7 @@ export class StatsSampler {
 
   /** One round: every running worker of this parent once; workers no longer running are dropped. */
   async sample(): Promise<void> {
-    const running = (await listWorkerContainers(this.#ctx)).filter((c) => c.State === "running");
-    const ids = new Set(running.map((c) => c.Id));
+    const ids = new Set(this.#running());
     for (const id of this.#samples.keys()) if (!ids.has(id)) this.#samples.delete(id);
     if (ids.size === 0 && this.#written && this.#samples.size === 0) return; // nothing new to say
     const signal = AbortSignal.timeout(CALL_TIMEOUT_MS);

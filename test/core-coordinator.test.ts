@@ -148,7 +148,7 @@ describe("the coordinator (runCoordinator)", () => {
   });
 
   it("saves each worker's output to <logs>/<worker>.log, so --rm workers leave their logs", async () => {
-    const w = await hal.spawn({ command: ["sh", "-c", "echo saved for later; sleep 1"] });
+    const w = await hal.spawn({ command: ["sh", "-c", "echo saved for later; sleep 2"] });
     await waitFor("the worker to be gone", async () => (await hal.list()).every((x) => x.name !== w.name));
     const saved = await waitFor("the saved log", async () => {
       const text = await readFile(logFile(w.name), "utf8").catch(() => "");

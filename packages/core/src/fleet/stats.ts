@@ -32,7 +32,7 @@ export type RawStats = ContainerStats;
 
 /**
  * How old the coordinator's newest sample of a worker may be for `status` to show it (by this
- * machine's clock): it samples every 5 s (CPU_SAMPLE_INTERVAL_MS), so a coordinator that has
+ * machine's clock): it samples every 5 s (STATS_SAMPLE_INTERVAL_MS in coordinator/stats-sampler.ts), so a coordinator that has
  * missed two rounds is taken as gone and the worker is measured live.
  */
 export const RECORDED_MAX_AGE_MS = 15_000;
@@ -52,6 +52,11 @@ function engineTime(iso: string | undefined): number | undefined {
   return Number.isNaN(t) || t <= 0 ? undefined : t;
 }
 
+/** The CPUs the engine counted (older engines only list per-CPU usage). */
+function onlineCpus(cpu: RawStats["cpu_stats"]): number {
+  return cpu?.online_cpus || cpu?.cpu_usage?.percpu_usage?.length || 1;
+}
+
 const seconds = (ms: number) => Math.round(ms / 10) / 100;
 
 /** CPU use between the two samples of a non-streaming stats call, as a percentage of one CPU. */
@@ -61,7 +66,7 @@ export function cpuPercent(stats: RawStats): number | null {
   const total = cpu?.cpu_usage?.total_usage;
   const system = cpu?.system_cpu_usage;
   if (total === undefined || system === undefined) return null;
-  const cpus = cpu?.online_cpus || cpu?.cpu_usage?.percpu_usage?.length || 1;
+  const cpus = onlineCpus(cpu);
   return percentOf(total - (pre?.cpu_usage?.total_usage ?? 0), system - (pre?.system_cpu_usage ?? 0), cpus);
 }
 
@@ -76,7 +81,7 @@ export function statsSampleOf(stats: RawStats): StatsSample | undefined {
     read: stats.read as string,
     cpuTotal: total,
     cpuSystem: system,
-    onlineCpus: cpu?.online_cpus || cpu?.cpu_usage?.percpu_usage?.length || 1,
+    onlineCpus: onlineCpus(cpu),
     memoryBytes: mem.bytes,
     memoryLimitBytes: mem.limit,
   };

@@ -43,7 +43,7 @@ import {
 import { type Reservation, reserveSpawn, takenName } from "./reservation.js";
 import { logSizeBefore, reportEarlyExit, type StartWatch, watchStart } from "./settle.js";
 import { prepareWorkerFiles } from "./setup.js";
-import { startedWorkerInfo } from "./started.js";
+import { specWorkerInfo, startedWorkerInfo } from "./started.js";
 
 const log = logFor("spawn");
 
@@ -213,20 +213,13 @@ export async function startWorker(ctx: CoreContext, created: CreatedWorker): Pro
   // A command may be done already (an --rm one gone): the engine says what became of it.
   const info = await ctx.engine.containers.inspect(id, `inspecting worker "${name}"`);
   if (!info) {
-    const gone: WorkerInfo = {
-      name,
-      id,
-      image: spec.image,
+    const gone = {
       state: "removed",
       status: "exited and removed",
-      parent: spec.parentName,
-      project: spec.project,
       created: created.created,
       startedAt: null,
-      detached: spec.detach,
-      removeOnExit: spec.removeOnExit,
-    };
-    return { info: gone, state: undefined };
+    } as const;
+    return { info: specWorkerInfo(spec, id, gone), state: undefined };
   }
   return { info: workerInfoFromInspect(info), state: info.State };
 }

@@ -6,24 +6,38 @@
 import type { WorkerInfo } from "../worker/info.js";
 import type { WorkerSpec } from "./options.js";
 
-/** A started worker as an inspect right after its start shows it (state running). Pure. */
-export function startedWorkerInfo(
-  spec: Pick<WorkerSpec, "name" | "image" | "parentName" | "project" | "detach" | "removeOnExit" | "branch">,
+type SpecFields = Pick<
+  WorkerSpec,
+  "name" | "image" | "parentName" | "project" | "detach" | "removeOnExit" | "branch"
+>;
+
+/** A worker as its spec and id describe it, in the state given. Pure. */
+export function specWorkerInfo(
+  spec: SpecFields,
   id: string,
-  times: { created: string; startedAt: string },
+  state: Pick<WorkerInfo, "state" | "status" | "created" | "startedAt">,
 ): WorkerInfo {
   return {
     name: spec.name,
     id,
     image: spec.image,
-    state: "running",
-    status: `running since ${times.startedAt}`,
+    state: state.state,
+    status: state.status,
     parent: spec.parentName,
     project: spec.project,
-    created: times.created,
-    startedAt: times.startedAt,
+    created: state.created,
+    startedAt: state.startedAt,
     detached: spec.detach,
     removeOnExit: spec.removeOnExit,
     ...(spec.branch !== undefined ? { branch: spec.branch } : {}),
   };
+}
+
+/** A started worker as an inspect right after its start shows it (state running). Pure. */
+export function startedWorkerInfo(
+  spec: SpecFields,
+  id: string,
+  times: { created: string; startedAt: string },
+): WorkerInfo {
+  return specWorkerInfo(spec, id, { state: "running", status: `running since ${times.startedAt}`, ...times });
 }
